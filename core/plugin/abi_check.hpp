@@ -1,0 +1,18 @@
+// Checks a plugin's table against the ABI this host was built with.
+#pragma once
+
+#include <lagentry/plugin.h>
+
+#include <optional>
+#include <string>
+
+namespace lagentry::plugin {
+
+// The smallest lg_plugin an ABI 1.x plugin may hand us: everything up to
+// and including `shutdown`. Later minors only append.
+inline constexpr size_t kMinPluginTableSize = offsetof(lg_plugin, shutdown) + sizeof(void (*)(void));
+
+// Empty when the table is usable; otherwise one sentence saying why not.
+std::optional<std::string> check_plugin_table(const lg_plugin* table);
+
+}  // namespace lagentry::plugin

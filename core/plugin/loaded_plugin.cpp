@@ -1,0 +1,88 @@
+#include "core/plugin/loaded_plugin.hpp"
+
+#include "core/log/logger.hpp"
+
+#include <cstdlib>
+#include <system_error>
+
+namespace lagentry::plugin {
+namespace {
+
+void* host_alloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
+void host_free(void* ptr) { std::free(ptr); }
+
+void host_log(const lg_host* host, lg_log_level level, const char* message, size_t length) {
+  if (!host || !message) return;
+  const auto* self = static_cast<const HostTable*>(host->host_context);
+  log::Level mapped = level == LG_LOG_DEBUG  ? log::Level::debug
+                      : level == LG_LOG_WARN ? log::Level::warn
+                      : level == LG_LOG_ERROR ? log::Level::error
+                                              : log::Level::info;
+  log::write(mapped, self ? std::string_view(self->component) : "plugin", std::string_view(message, length));
+}
+
+// Takes a host-allocated buffer from the plugin and releases it.
+std::string adopt(char* data, size_t length) {
+  if (!data) return {};
+  std::string out(data, length);
+  host_free(data);
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<HostTable> make_host_table(std::string component) {
+  auto host = std::make_unique<HostTable>();
+  host->component = std::move(component);
+  host->table.struct_size = sizeof(lg_host);
+  host->table.abi_version = LG_ABI_VERSION;
+  host->table.alloc = &host_alloc;
+  host->table.free = &host_free;
+  host->table.log = &host_log;
+  host->table.host_context = host.get();
+  return host;
+}
+
+LoadedPlugin::LoadedPlugin(std::unique_ptr<HostTable> host, boost::dll::shared_library library,
+                           const lg_plugin* table, Manifest manifest, Origin origin)
+    : host_(std::move(host)),
+      library_(std::move(library)),
+      table_(table),
+      manifest_(std::move(manifest)),
+      origin_(std::move(origin)),
+      loaded_at_(std::chrono::system_clock::now()) {}
+
+LoadedPlugin::~LoadedPlugin() {
+  if (table_ && table_->shutdown) table_->shutdown();
+  library_.unload();
+  std::error_code ignored;
+  std::filesystem::remove(origin_.private_copy, ignored);
+  log::info("plugins", "unloaded " + manifest_.id + " " + manifest_.version + " (" + origin_.sha256.substr(0, 12) + ")");
+}
+
+StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view input, std::string_view state,
+                                std::string_view responses) const {
+  lg_call call{};
+  call.struct_size = sizeof(lg_call);
+  call.operation = operation.data();
+  call.operation_length = operation.size();
+  call.input = input.data();
+  call.input_length = input.size();
+  call.state = state.empty() ? nullptr : state.data();
+  call.state_length = state.size();
+  call.responses = responses.empty() ? nullptr : responses.data();
+  call.responses_length = responses.size();
+
+  lg_step step{};
+  step.struct_size = sizeof(lg_step);
+  ++in_flight_;
+  StepResult result;
+  result.code = table_->invoke(&call, &step);
+  --in_flight_;
+  result.kind = step.kind == LG_STEP_FETCH ? LG_STEP_FETCH : LG_STEP_REPLY;
+  result.json = adopt(step.json, step.json_length);
+  result.state = adopt(step.state, step.state_length);
+  return result;
+}
+
+}  // namespace lagentry::plugin

@@ -1,0 +1,80 @@
+// One loaded version of one plugin library.
+//
+// Requests hold a shared_ptr<const LoadedPlugin> for as long as they run, so
+// a reload that replaces the version never unloads code a request still uses:
+// the library is closed when the last holder lets go (Boost.DLL tutorial 8).
+#pragma once
+
+#include "core/plugin/manifest.hpp"
+
+#include <lagentry/plugin.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace lagentry::plugin {
+
+// The lg_host table handed to one plugin; its log lines carry the plugin's name.
+// host_context points back at this struct. Must outlive the library.
+struct HostTable {
+  lg_host table{};
+  std::string component;
+};
+std::unique_ptr<HostTable> make_host_table(std::string component);
+
+// One invoke() step's outcome, copied out of host-allocated buffers.
+struct StepResult {
+  int32_t code = LG_OK;        // LG_OK or an LG_ERR_* value
+  lg_step_kind kind = LG_STEP_REPLY;
+  std::string json;            // reply, fetch requests, or error message
+  std::string state;           // continuation for LG_STEP_FETCH
+};
+
+class LoadedPlugin {
+ public:
+  struct Origin {
+    std::filesystem::path source;        // the file dropped in the plugin folder
+    std::filesystem::path private_copy;  // the content-hashed copy actually mapped
+    std::string sha256;
+  };
+
+  // Takes ownership of an opened library whose entry returned `table`.
+  LoadedPlugin(std::unique_ptr<HostTable> host, boost::dll::shared_library library, const lg_plugin* table,
+               Manifest manifest, Origin origin);
+  ~LoadedPlugin();
+  LoadedPlugin(const LoadedPlugin&) = delete;
+  LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+
+  const std::string& id() const { return manifest_.id; }
+  const std::string& version() const { return manifest_.version; }
+  uint32_t abi_version() const { return table_->abi_version; }
+  const Manifest& manifest() const { return manifest_; }
+  const Origin& origin() const { return origin_; }
+  std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
+
+  // Runs one sans-I/O step. Never throws for plugin failures: they come back
+  // as a non-LG_OK code with the plugin's message.
+  StepResult invoke(std::string_view operation, std::string_view input, std::string_view state = {},
+                    std::string_view responses = {}) const;
+
+  // Requests currently inside invoke() (for the admin view and tests).
+  int in_flight() const { return in_flight_.load(); }
+
+ private:
+  // Declared first so it is destroyed last: the library may use it until unloaded.
+  std::unique_ptr<HostTable> host_;
+  boost::dll::shared_library library_;
+  const lg_plugin* table_;
+  Manifest manifest_;
+  Origin origin_;
+  std::chrono::system_clock::time_point loaded_at_;
+  mutable std::atomic<int> in_flight_{0};
+};
+
+}  // namespace lagentry::plugin

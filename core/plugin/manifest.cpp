@@ -1,0 +1,295 @@
+#include "core/plugin/manifest.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace lagentry::plugin {
+namespace json = boost::json;
+
+namespace {
+
+struct ManifestError : std::runtime_error {
+  ManifestError(const std::string& where, const std::string& what)
+      : std::runtime_error(where + ": " + what) {}
+};
+
+// Reads one JSON object field by field, naming the path in every error.
+class Reader {
+ public:
+  Reader(const json::value& value, std::string path) : path_(std::move(path)) {
+    if (!value.is_object()) throw ManifestError(path_.empty() ? "manifest" : path_, "must be an object");
+    object_ = &value.get_object();
+  }
+
+  std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+
+  const json::value* find(std::string_view key) const {
+    auto it = object_->find(key);
+    return it == object_->end() || it->value().is_null() ? nullptr : &it->value();
+  }
+
+  std::string string(std::string_view key, bool required, std::string fallback = {}) const {
+    const json::value* v = find(key);
+    if (!v) {
+      if (required) throw ManifestError(at(key), "is required");
+      return fallback;
+    }
+    if (!v->is_string()) throw ManifestError(at(key), "must be a string");
+    return std::string(v->get_string());
+  }
+
+  bool boolean(std::string_view key, bool fallback) const {
+    const json::value* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_bool()) throw ManifestError(at(key), "must be true or false");
+    return v->get_bool();
+  }
+
+  std::vector<std::string> strings(std::string_view key) const {
+    std::vector<std::string> out;
+    const json::value* v = find(key);
+    if (!v) return out;
+    if (!v->is_array()) throw ManifestError(at(key), "must be an array of strings");
+    for (const auto& item : v->get_array()) {
+      if (!item.is_string()) throw ManifestError(at(key), "must be an array of strings");
+      out.emplace_back(item.get_string());
+    }
+    return out;
+  }
+
+  std::map<std::string, std::string> string_map(std::string_view key) const {
+    std::map<std::string, std::string> out;
+    const json::value* v = find(key);
+    if (!v) return out;
+    if (!v->is_object()) throw ManifestError(at(key), "must be an object of strings");
+    for (const auto& [k, item] : v->get_object()) {
+      if (!item.is_string()) throw ManifestError(at(key) + "." + std::string(k), "must be a string");
+      out.emplace(std::string(k), std::string(item.get_string()));
+    }
+    return out;
+  }
+
+  const json::array& array(std::string_view key) const {
+    static const json::array empty;
+    const json::value* v = find(key);
+    if (!v) return empty;
+    if (!v->is_array()) throw ManifestError(at(key), "must be an array");
+    return v->get_array();
+  }
+
+ private:
+  const json::object* object_ = nullptr;
+  std::string path_;
+};
+
+std::string indexed(std::string_view key, size_t i) { return std::string(key) + "[" + std::to_string(i) + "]"; }
+
+void require_name(const std::string& where, const std::string& name) {
+  if (!is_valid_name(name)) throw ManifestError(where, "must match [a-z0-9_-]{1,64}");
+}
+
+void require_http_url(const std::string& where, const std::string& url, bool required) {
+  if (url.empty()) {
+    if (required) throw ManifestError(where, "is required");
+    return;
+  }
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || (parsed->scheme() != "https" && parsed->scheme() != "http") || parsed->host().empty())
+    throw ManifestError(where, "not an http(s) URL");
+}
+
+ClientAuth parse_client_auth(const std::string& where, const std::string& text) {
+  if (text == "basic") return ClientAuth::basic;
+  if (text == "form" || text.empty()) return ClientAuth::form;
+  if (text == "json") return ClientAuth::json;
+  throw ManifestError(where, "must be one of basic, form, json");
+}
+
+OAuthDescriptor parse_oauth(const json::value& value, const std::string& path) {
+  Reader r(value, path);
+  OAuthDescriptor d;
+  d.issuer = r.string("issuer", false);
+  d.authorization_url = r.string("authorization_url", false);
+  d.token_url = r.string("token_url", false);
+  d.revoke_url = r.string("revoke_url", false);
+  const bool discovered = !d.issuer.empty();
+  require_http_url(r.at("issuer"), d.issuer, false);
+  require_http_url(r.at("authorization_url"), d.authorization_url, !discovered);
+  require_http_url(r.at("token_url"), d.token_url, !discovered);
+  require_http_url(r.at("revoke_url"), d.revoke_url, false);
+  d.scopes = r.strings("scopes");
+  d.user_scopes = r.strings("user_scopes");
+  d.scope_separator = r.string("scope_separator", false, " ");
+  if (d.scope_separator.empty()) throw ManifestError(r.at("scope_separator"), "must not be empty");
+  d.authorization_params = r.string_map("authorization_params");
+  d.token_params = r.string_map("token_params");
+  d.client_auth = parse_client_auth(r.at("client_auth"), r.string("client_auth", false));
+  d.pkce = r.boolean("pkce", true);
+  d.token_response_path = r.string("token_response_path", false);
+  d.post_connect_operation = r.string("post_connect", false);
+  d.revoke_operation = r.string("revoke", false);
+  d.env_prefix = r.string("env_prefix", false);
+  for (char c : d.env_prefix)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      throw ManifestError(r.at("env_prefix"), "must match [A-Z0-9_]+");
+  return d;
+}
+
+Manifest parse(const json::value& root) {
+  Reader r(root, "");
+  Manifest m;
+  m.id = r.string("id", true);
+  require_name("id", m.id);
+  m.version = r.string("version", true);
+  if (m.version.empty() || m.version.size() > 64) throw ManifestError("version", "must be 1 to 64 characters");
+  m.operations = r.strings("operations");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < m.operations.size(); ++i) {
+    const std::string& op = m.operations[i];
+    if (op.empty() || op.size() > 128) throw ManifestError(indexed("operations", i), "must be 1 to 128 characters");
+    if (!seen.insert(op).second) throw ManifestError(indexed("operations", i), "duplicate operation " + op);
+  }
+  auto require_operation = [&](const std::string& where, const std::string& op) {
+    if (!op.empty() && !m.has_operation(op)) throw ManifestError(where, "names undeclared operation " + op);
+  };
+
+  const auto& providers = r.array("providers");
+  for (size_t i = 0; i < providers.size(); ++i) {
+    const std::string path = indexed("providers", i);
+    Reader p(providers[i], path);
+    ProviderDescriptor d;
+    d.name = p.string("name", true);
+    require_name(p.at("name"), d.name);
+    d.display_name = p.string("display_name", false, d.name);
+    const json::value* oauth = p.find("oauth");
+    if (!oauth) throw ManifestError(p.at("oauth"), "is required");
+    d.oauth = parse_oauth(*oauth, p.at("oauth"));
+    require_operation(p.at("oauth.post_connect"), d.oauth.post_connect_operation);
+    require_operation(p.at("oauth.revoke"), d.oauth.revoke_operation);
+    if (m.find_provider(d.name)) throw ManifestError(p.at("name"), "duplicate provider " + d.name);
+    m.providers.push_back(std::move(d));
+  }
+
+  const auto& connectors = r.array("connectors");
+  for (size_t i = 0; i < connectors.size(); ++i) {
+    Reader c(connectors[i], indexed("connectors", i));
+    ConnectorDescriptor d;
+    d.name = c.string("name", true);
+    require_name(c.at("name"), d.name);
+    d.provider = c.string("provider", true);
+    require_name(c.at("provider"), d.provider);
+    d.display_name = c.string("display_name", false, d.name);
+    d.description = c.string("description", false);
+    d.item_types = c.strings("item_types");
+    d.verbs = c.strings("verbs");
+    d.scopes = c.strings("scopes");
+    for (const auto& verb : d.verbs) {
+      if (std::find(std::begin(kConnectorVerbs), std::end(kConnectorVerbs), verb) == std::end(kConnectorVerbs))
+        throw ManifestError(c.at("verbs"), "unknown verb " + verb);
+      require_operation(c.at("verbs"), d.name + "." + verb);
+    }
+    if (m.find_connector(d.name)) throw ManifestError(c.at("name"), "duplicate connector " + d.name);
+    m.connectors.push_back(std::move(d));
+  }
+
+  static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  const auto& routes = r.array("routes");
+  for (size_t i = 0; i < routes.size(); ++i) {
+    Reader rt(routes[i], indexed("routes", i));
+    RouteDescriptor d;
+    d.method = rt.string("method", true);
+    if (!kMethods.count(d.method)) throw ManifestError(rt.at("method"), "must be GET, POST, PUT, PATCH or DELETE");
+    d.path = rt.string("path", true);
+    if (d.path.size() < 2 || d.path.front() != '/' || d.path.find("..") != std::string::npos ||
+        d.path.find_first_of("?#% \\") != std::string::npos)
+      throw ManifestError(rt.at("path"), "must be an absolute path without query, '..' or escapes");
+    d.operation = rt.string("operation", true);
+    require_operation(rt.at("operation"), d.operation);
+    d.provider = rt.string("provider", true);
+    require_name(rt.at("provider"), d.provider);
+    m.routes.push_back(std::move(d));
+  }
+  return m;
+}
+
+}  // namespace
+
+bool is_valid_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+bool Manifest::has_operation(std::string_view name) const {
+  return std::find(operations.begin(), operations.end(), name) != operations.end();
+}
+
+const ProviderDescriptor* Manifest::find_provider(std::string_view name) const {
+  for (const auto& p : providers)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const ConnectorDescriptor* Manifest::find_connector(std::string_view name) const {
+  for (const auto& c : connectors)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::variant<Manifest, std::string> parse_manifest(std::string_view text) {
+  boost::system::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) return "manifest: not valid JSON (" + ec.message() + ")";
+  try {
+    return parse(root);
+  } catch (const ManifestError& e) {
+    return std::string("manifest: ") + e.what();
+  }
+}
+
+std::string_view to_string(ClientAuth auth) {
+  switch (auth) {
+    case ClientAuth::basic: return "basic";
+    case ClientAuth::form: return "form";
+    case ClientAuth::json: return "json";
+  }
+  return "form";
+}
+
+namespace {
+json::array to_array(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& s : items) out.emplace_back(s);
+  return out;
+}
+}  // namespace
+
+json::object to_json(const ProviderDescriptor& provider) {
+  const auto& o = provider.oauth;
+  json::object oauth{{"authorization_url", o.authorization_url},
+                     {"token_url", o.token_url},
+                     {"revoke_url", o.revoke_url},
+                     {"scopes", to_array(o.scopes)},
+                     {"pkce", o.pkce},
+                     {"client_auth", to_string(o.client_auth)}};
+  if (!o.issuer.empty()) oauth["issuer"] = o.issuer;
+  if (!o.user_scopes.empty()) oauth["user_scopes"] = to_array(o.user_scopes);
+  return {{"name", provider.name}, {"display_name", provider.display_name}, {"oauth", std::move(oauth)}};
+}
+
+json::object to_json(const ConnectorDescriptor& connector) {
+  return {{"name", connector.name},
+          {"provider", connector.provider},
+          {"display_name", connector.display_name},
+          {"description", connector.description},
+          {"item_types", to_array(connector.item_types)},
+          {"operations", to_array(connector.verbs)},
+          {"scopes", to_array(connector.scopes)}};
+}
+
+}  // namespace lagentry::plugin

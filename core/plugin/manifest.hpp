@@ -1,0 +1,93 @@
+// A plugin's manifest: what it provides, declared as data.
+//
+// Parsed and validated once at load; the registry, the OAuth engine and the
+// API answer from these structs and never re-read the JSON.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace lagentry::plugin {
+
+// How the client authenticates at the token endpoint.
+enum class ClientAuth { basic, form, json };
+
+// An OAuth 2.0 authorization server, described as data (see docs/plugin-abi.md).
+struct OAuthDescriptor {
+  std::string authorization_url;
+  std::string token_url;
+  std::string revoke_url;                  // empty: no revocation endpoint
+  std::string issuer;                      // RFC 8414 discovery when URLs are absent
+  std::vector<std::string> scopes;         // default scopes
+  std::vector<std::string> user_scopes;    // Slack-style user scopes
+  std::string scope_separator = " ";
+  std::map<std::string, std::string> authorization_params;
+  std::map<std::string, std::string> token_params;
+  ClientAuth client_auth = ClientAuth::form;
+  bool pkce = true;
+  std::string token_response_path;         // e.g. "authed_user" (Slack user tokens)
+  std::string post_connect_operation;      // plugin operation run after connect
+  std::string revoke_operation;            // plugin operation that builds the revoke call
+  std::string env_prefix;                  // GOOGLE -> GOOGLE_CLIENT_ID, ...
+};
+
+struct ProviderDescriptor {
+  std::string name;
+  std::string display_name;
+  OAuthDescriptor oauth;
+};
+
+// The unified verbs a connector can answer.
+inline constexpr std::string_view kConnectorVerbs[] = {"test", "list", "get", "create",
+                                                       "update", "delete", "search"};
+
+struct ConnectorDescriptor {
+  std::string name;
+  std::string provider;
+  std::string display_name;
+  std::string description;
+  std::vector<std::string> item_types;
+  std::vector<std::string> verbs;   // subset of kConnectorVerbs; operation = "<name>.<verb>"
+  std::vector<std::string> scopes;  // scopes the connector needs
+};
+
+// A provider-specific endpoint under /api/v1/unified, e.g. GET /gmail/labels.
+struct RouteDescriptor {
+  std::string method;     // GET, POST, PUT, PATCH, DELETE
+  std::string path;       // "/slack/channels/{id}/messages"
+  std::string operation;  // a declared operation
+  std::string provider;   // whose connection (tokens) the operation uses
+};
+
+struct Manifest {
+  std::string id;
+  std::string version;
+  std::vector<ProviderDescriptor> providers;
+  std::vector<ConnectorDescriptor> connectors;
+  std::vector<std::string> operations;
+  std::vector<RouteDescriptor> routes;
+
+  bool has_operation(std::string_view name) const;
+  const ProviderDescriptor* find_provider(std::string_view name) const;
+  const ConnectorDescriptor* find_connector(std::string_view name) const;
+};
+
+// Parses and validates; on failure returns a message naming the offending
+// field, e.g. "providers[0].oauth.token_url: not an http(s) URL".
+std::variant<Manifest, std::string> parse_manifest(std::string_view json);
+
+// True for [a-z0-9_-]{1,64}: plugin ids, provider and connector names.
+bool is_valid_name(std::string_view name);
+
+// The manifest back as JSON for the API (no secrets live in manifests).
+boost::json::object to_json(const ProviderDescriptor& provider);
+boost::json::object to_json(const ConnectorDescriptor& connector);
+std::string_view to_string(ClientAuth auth);
+
+}  // namespace lagentry::plugin

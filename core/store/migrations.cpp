@@ -1,0 +1,145 @@
+#include "core/store/migrations.hpp"
+
+#include "core/log/logger.hpp"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace lagentry::store {
+namespace {
+
+std::string for_backend(std::string statement, Backend backend) {
+  const std::string placeholder = "{id_pk}";
+  const std::string replacement = backend == Backend::sqlite ? "id INTEGER PRIMARY KEY AUTOINCREMENT"
+                                                             : "id BIGSERIAL PRIMARY KEY";
+  for (auto pos = statement.find(placeholder); pos != std::string::npos; pos = statement.find(placeholder))
+    statement.replace(pos, placeholder.size(), replacement);
+  return statement;
+}
+
+void ensure_migrations_table(soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         " version INTEGER PRIMARY KEY,"
+         " name TEXT NOT NULL,"
+         " applied_at BIGINT NOT NULL)";
+}
+
+int current_version(soci::session& sql) {
+  int version = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+  return ind == soci::i_ok ? version : 0;
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  // Times are Unix epoch milliseconds. Secret columns (tokens, PKCE
+  // verifiers) hold AES-256-GCM ciphertext, base64, with the key id beside it.
+  static const std::vector<Migration> all = {
+      {1,
+       "initial schema",
+       {
+           "CREATE TABLE tenants ("
+           " id TEXT PRIMARY KEY,"
+           " name TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+
+           "CREATE TABLE api_keys ("
+           " id TEXT PRIMARY KEY,"
+           " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+           " key_hash TEXT NOT NULL UNIQUE,"
+           " name TEXT NOT NULL,"
+           " scopes TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " last_used_at BIGINT,"
+           " revoked_at BIGINT)",
+
+           "CREATE TABLE connections ("
+           " id TEXT PRIMARY KEY,"
+           " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+           " user_email TEXT NOT NULL,"
+           " provider TEXT NOT NULL,"
+           " scopes TEXT NOT NULL DEFAULT '',"
+           " metadata TEXT NOT NULL DEFAULT '{}',"
+           " status TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL,"
+           " UNIQUE (tenant_id, user_email, provider))",
+
+           "CREATE TABLE connection_tokens ("
+           " connection_id TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,"
+           " key_id TEXT NOT NULL,"
+           " access_token TEXT NOT NULL,"
+           " refresh_token TEXT,"
+           " token_type TEXT,"
+           " expires_at BIGINT,"
+           " generation BIGINT NOT NULL DEFAULT 0,"
+           " updated_at BIGINT NOT NULL)",
+
+           "CREATE TABLE oauth_states ("
+           " state_hash TEXT PRIMARY KEY,"
+           " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+           " user_email TEXT NOT NULL,"
+           " provider TEXT NOT NULL,"
+           " scopes TEXT NOT NULL DEFAULT '',"
+           " key_id TEXT,"
+           " pkce_verifier TEXT,"
+           " redirect_to TEXT,"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " used_at BIGINT)",
+
+           "CREATE INDEX oauth_states_expiry ON oauth_states (expires_at)",
+
+           "CREATE TABLE activity_log ("
+           " {id_pk},"
+           " occurred_at BIGINT NOT NULL,"
+           " tenant_id TEXT,"
+           " provider TEXT,"
+           " connector TEXT,"
+           " action TEXT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " http_status INTEGER,"
+           " latency_ms INTEGER,"
+           " item_count INTEGER,"
+           " detail TEXT)",
+
+           "CREATE INDEX activity_log_tenant_time ON activity_log (tenant_id, occurred_at)",
+       }},
+  };
+  return all;
+}
+
+int migrate(Database& db) {
+  soci::session sql(db.pool());
+  ensure_migrations_table(sql);
+  int applied = 0;
+  for (const Migration& m : migrations()) {
+    if (m.version <= current_version(sql)) continue;
+    try {
+      soci::transaction tx(sql);
+      for (const std::string& statement : m.statements) sql << for_backend(statement, db.backend());
+      const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+      sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+          soci::use(m.version), soci::use(m.name), soci::use(now);
+      tx.commit();
+    } catch (const std::exception& e) {
+      throw std::runtime_error("migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + e.what());
+    }
+    log::info("store", "applied migration " + std::to_string(m.version) + ": " + m.name);
+    ++applied;
+  }
+  return applied;
+}
+
+int schema_version(Database& db) {
+  soci::session sql(db.pool());
+  ensure_migrations_table(sql);
+  return current_version(sql);
+}
+
+}  // namespace lagentry::store

@@ -1,0 +1,110 @@
+#include "host/api/catalog_api.hpp"
+
+#include "host/http/responses.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace lagentry::host {
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+
+std::string env_prefix(const plugin::ProviderDescriptor& provider) {
+  if (!provider.oauth.env_prefix.empty()) return provider.oauth.env_prefix;
+  std::string prefix = provider.name;
+  for (char& c : prefix) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return prefix;
+}
+
+json::object connector_json(const plugin::ConnectorDescriptor& connector, const plugin::LoadedPlugin& plugin) {
+  json::object out = plugin::to_json(connector);
+  out["plugin"] = plugin.id();
+  out["plugin_version"] = plugin.version();
+  return out;
+}
+
+}  // namespace
+
+bool provider_configured(const plugin::ProviderDescriptor& provider, const Config& config) {
+  const std::string prefix = env_prefix(provider);
+  auto id = config.variable(prefix + "_CLIENT_ID");
+  auto secret = config.variable(prefix + "_CLIENT_SECRET");
+  return id && !id->empty() && secret && !secret->empty();
+}
+
+void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
+                        store::Database& database) {
+  router.add(http::verb::get, "/healthz", [&](RequestContext&) -> awaitable<Response> {
+    bool database_ok = true;
+    try {
+      soci::session sql(database.pool());
+      int one = 0;
+      sql << "SELECT 1", soci::into(one);
+    } catch (const std::exception&) {
+      database_ok = false;
+    }
+    auto snapshot = registry.snapshot();
+    json::object body{{"status", database_ok ? "ok" : "degraded"},
+                      {"version", LAGENTRY_VERSION},
+                      {"database", database_ok ? "ok" : "unavailable"},
+                      {"plugins", snapshot->plugins.size()}};
+    co_return json_response(database_ok ? http::status::ok : http::status::service_unavailable, body);
+  });
+
+  router.add(http::verb::get, "/api/v1/unified/auth/providers", [&](RequestContext&) -> awaitable<Response> {
+    json::array providers;
+    for (const auto& [name, plugin] : registry.snapshot()->by_provider) {
+      const auto* provider = plugin->manifest().find_provider(name);
+      json::object entry = plugin::to_json(*provider);
+      entry["plugin"] = plugin->id();
+      entry["configured"] = provider_configured(*provider, config);
+      providers.push_back(std::move(entry));
+    }
+    co_return json_response(http::status::ok, json::object{{"providers", std::move(providers)}});
+  });
+
+  router.add(http::verb::get, "/api/v1/unified/connectors", [&](RequestContext&) -> awaitable<Response> {
+    json::array connectors;
+    for (const auto& [name, plugin] : registry.snapshot()->by_connector)
+      connectors.push_back(connector_json(*plugin->manifest().find_connector(name), *plugin));
+    co_return json_response(http::status::ok, json::object{{"connectors", std::move(connectors)}});
+  });
+
+  // {provider} may name a provider (all its connectors) or one connector.
+  router.add(http::verb::get, "/api/v1/unified/connectors/{provider}/capabilities",
+             [&](RequestContext& ctx) -> awaitable<Response> {
+               const std::string& name = ctx.param("provider");
+               auto snapshot = registry.snapshot();
+               std::string provider_name;
+               plugin::PluginPtr plugin;
+               if (auto it = snapshot->by_connector.find(name); it != snapshot->by_connector.end()) {
+                 plugin = it->second;
+                 provider_name = plugin->manifest().find_connector(name)->provider;
+               } else if (auto pit = snapshot->by_provider.find(name); pit != snapshot->by_provider.end()) {
+                 plugin = pit->second;
+                 provider_name = name;
+               } else {
+                 throw ApiError(http::status::not_found, "unknown_provider",
+                                "no loaded plugin provides '" + name + "'");
+               }
+               json::array connectors;
+               for (const auto& c : plugin->manifest().connectors)
+                 if (c.name == name || (c.provider == provider_name && name == provider_name))
+                   connectors.push_back(connector_json(c, *plugin));
+               json::array routes;
+               for (const auto& r : plugin->manifest().routes)
+                 if (r.provider == provider_name)
+                   routes.push_back(json::object{{"method", r.method}, {"path", "/api/v1/unified" + r.path}});
+               co_return json_response(http::status::ok, json::object{{"provider", provider_name},
+                                                                      {"plugin", plugin->id()},
+                                                                      {"plugin_version", plugin->version()},
+                                                                      {"connectors", std::move(connectors)},
+                                                                      {"routes", std::move(routes)}});
+             });
+}
+
+}  // namespace lagentry::host

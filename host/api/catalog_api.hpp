@@ -1,0 +1,21 @@
+// Read-only endpoints answered from the loaded plugin manifests:
+//   GET /healthz
+//   GET /api/v1/unified/auth/providers
+//   GET /api/v1/unified/connectors
+//   GET /api/v1/unified/connectors/{provider}/capabilities
+#pragma once
+
+#include "core/plugin/registry.hpp"
+#include "core/store/database.hpp"
+#include "host/config/config.hpp"
+#include "host/http/router.hpp"
+
+namespace lagentry::host {
+
+void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
+                        store::Database& database);
+
+// True when the provider's OAuth app credentials are present in the config.
+bool provider_configured(const plugin::ProviderDescriptor& provider, const Config& config);
+
+}  // namespace lagentry::host

@@ -1,0 +1,168 @@
+#include "host/config/config.hpp"
+
+#include "host/config/dotenv.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace lagentry::host {
+namespace fs = std::filesystem;
+
+namespace {
+
+template <typename Int>
+Int parse_integer(const std::string& name, const std::string& text, Int min, Int max) {
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < static_cast<long long>(min) ||
+      value > static_cast<long long>(max))
+    throw ConfigError(name + ": expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                      ", got '" + text + "'");
+  return static_cast<Int>(value);
+}
+
+bool parse_bool(const std::string& name, std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) return false;
+  throw ConfigError(name + ": expected true or false, got '" + text + "'");
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+fs::path default_runtime_dir() {
+  const char* base = std::getenv("XDG_RUNTIME_DIR");
+  fs::path dir = base && *base ? fs::path(base) : fs::temp_directory_path();
+  return dir / ("lagentry-host-" + std::to_string(::getpid()));
+}
+
+}  // namespace
+
+std::optional<std::string> Config::variable(const std::string& name) const {
+  auto it = variables.find(name);
+  if (it == variables.end()) return std::nullopt;
+  return it->second;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+Config load_config(const std::map<std::string, std::string>& environment, const std::optional<fs::path>& env_file,
+                   bool env_file_required, const fs::path& executable) {
+  Config c;
+  if (env_file) {
+    std::ifstream in(*env_file);
+    if (!in && env_file_required) throw ConfigError("--env-file: cannot read " + env_file->string());
+    if (in) {
+      std::stringstream text;
+      text << in.rdbuf();
+      DotenvResult parsed = parse_dotenv(text.str());
+      if (!parsed.error.empty()) throw ConfigError(env_file->string() + ": " + parsed.error);
+      c.variables = std::move(parsed.values);
+    }
+  }
+  for (const auto& [k, v] : environment) c.variables[k] = v;  // the environment wins over .env
+
+  auto get = [&](const char* name) -> const std::string* {
+    auto it = c.variables.find(name);
+    return it == c.variables.end() ? nullptr : &it->second;
+  };
+  if (auto v = get("HOST")) {
+    if (v->empty()) throw ConfigError("HOST: must not be empty");
+    c.host = *v;
+  }
+  if (auto v = get("PORT")) c.port = parse_integer<std::uint16_t>("PORT", *v, 0, 65535);
+  if (auto v = get("DEBUG")) c.debug = parse_bool("DEBUG", *v);
+  c.log_level = c.debug ? "debug" : "info";
+  if (auto v = get("LAGENTRY_LOG_LEVEL")) {
+    if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
+      throw ConfigError("LAGENTRY_LOG_LEVEL: expected debug, info, warn or error, got '" + *v + "'");
+    c.log_level = *v;
+  }
+  if (auto v = get("DATABASE_PATH")) {
+    if (v->empty()) throw ConfigError("DATABASE_PATH: must not be empty");
+    c.database_path = *v;
+  }
+  if (auto v = get("DATABASE_URL")) {
+    if (!v->empty() && v->rfind("postgresql://", 0) != 0 && v->rfind("postgres://", 0) != 0)
+      throw ConfigError("DATABASE_URL: only postgresql:// URLs are supported (SQLite uses DATABASE_PATH)");
+    c.database_url = *v;
+  }
+  if (auto v = get("LAGENTRY_DB_POOL_SIZE")) c.database_pool_size = parse_integer<std::size_t>("LAGENTRY_DB_POOL_SIZE", *v, 1, 256);
+  if (auto v = get("CORS_ORIGINS")) c.cors_origins = split_list(*v);
+
+  c.plugin_dir = executable.parent_path().parent_path() / "lib" / "lagentry" / "plugins";
+  if (auto v = get("LAGENTRY_PLUGIN_DIR"); v && !v->empty()) c.plugin_dir = *v;
+  c.runtime_dir = default_runtime_dir();
+  if (auto v = get("LAGENTRY_RUNTIME_DIR"); v && !v->empty()) c.runtime_dir = *v;
+
+  c.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (auto v = get("LAGENTRY_THREADS")) c.threads = parse_integer<unsigned>("LAGENTRY_THREADS", *v, 1, 256);
+  if (auto v = get("LAGENTRY_MAX_BODY_BYTES"))
+    c.max_body_bytes = parse_integer<std::size_t>("LAGENTRY_MAX_BODY_BYTES", *v, 1024, 1024ull * 1024 * 1024);
+  if (auto v = get("LAGENTRY_MAX_HEADER_BYTES"))
+    c.max_header_bytes = parse_integer<std::size_t>("LAGENTRY_MAX_HEADER_BYTES", *v, 1024, 1024 * 1024);
+  if (auto v = get("LAGENTRY_READ_TIMEOUT_SECONDS"))
+    c.read_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_READ_TIMEOUT_SECONDS", *v, 1, 3600));
+  if (auto v = get("LAGENTRY_IDLE_TIMEOUT_SECONDS"))
+    c.idle_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_IDLE_TIMEOUT_SECONDS", *v, 1, 3600));
+  if (auto v = get("LAGENTRY_SHUTDOWN_GRACE_SECONDS"))
+    c.shutdown_grace = std::chrono::seconds(parse_integer<int>("LAGENTRY_SHUTDOWN_GRACE_SECONDS", *v, 0, 3600));
+  return c;
+}
+
+std::string usage_text() {
+  return R"(Usage: lagentry-host [--env-file PATH] [--help] [--version]
+
+Lagentry Host: OAuth connections and one unified REST API over provider plugins.
+
+Options:
+  --env-file PATH   read settings from PATH (default: ./.env when present)
+  --help            show this text and exit
+  --version         print the version and exit
+
+Settings (environment variables; the environment wins over the .env file):
+  HOST                        listen address                      [127.0.0.1]
+  PORT                        listen port, 0 picks a free one     [8081]
+  DEBUG                       true: debug logging                 [false]
+  DATABASE_PATH               SQLite database file                [oauth_tokens.db]
+  DATABASE_URL                postgresql://... instead of SQLite  []
+  CORS_ORIGINS                comma-separated allowed origins     []
+  <P>_CLIENT_ID, <P>_CLIENT_SECRET, <P>_REDIRECT_URI
+                              OAuth app of provider P (GOOGLE, SLACK, ATLASSIAN, ...)
+  LAGENTRY_PLUGIN_DIR         plugin folder        [<prefix>/lib/lagentry/plugins]
+  LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>
+  LAGENTRY_THREADS            I/O threads                         [CPU count]
+  LAGENTRY_LOG_LEVEL          debug, info, warn, error            [info]
+  LAGENTRY_DB_POOL_SIZE       database sessions                   [4]
+  LAGENTRY_MAX_BODY_BYTES     largest request body                [1048576]
+  LAGENTRY_MAX_HEADER_BYTES   largest request header              [16384]
+  LAGENTRY_READ_TIMEOUT_SECONDS   time to receive one request     [30]
+  LAGENTRY_IDLE_TIMEOUT_SECONDS   keep-alive idle time            [60]
+  LAGENTRY_SHUTDOWN_GRACE_SECONDS time to drain on SIGTERM        [20]
+
+See config/env.example for a commented template.
+)";
+}
+
+}  // namespace lagentry::host

@@ -1,0 +1,65 @@
+// Host settings, from the environment and an optional .env file.
+//
+// The seed's variable names keep working unchanged (HOST, PORT, DEBUG,
+// DATABASE_PATH, CORS_ORIGINS, <PROVIDER>_CLIENT_ID/_CLIENT_SECRET/
+// _REDIRECT_URI); Lagentry's own settings are prefixed LAGENTRY_.
+// config/env.example documents every one.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lagentry::host {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8081;  // 0: any free port (tests)
+  bool debug = false;
+  std::string log_level = "info";
+  std::filesystem::path database_path = "oauth_tokens.db";
+  std::string database_url;  // postgresql://... overrides database_path
+  std::size_t database_pool_size = 4;
+  std::vector<std::string> cors_origins;
+
+  std::filesystem::path plugin_dir;
+  std::filesystem::path runtime_dir;
+
+  unsigned threads = 2;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds shutdown_grace{20};
+
+  // Every variable seen (environment over .env), for provider credentials:
+  // <ENV_PREFIX>_CLIENT_ID and friends are looked up here by the OAuth engine.
+  std::map<std::string, std::string> variables;
+
+  std::optional<std::string> variable(const std::string& name) const;
+};
+
+// Thrown for a bad setting; the message names it.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Builds the config from `environment` (normally the process environment)
+// and the .env file at `env_file` if it exists (`required` makes a missing
+// file an error). `executable` locates the default plugin folder.
+Config load_config(const std::map<std::string, std::string>& environment,
+                   const std::optional<std::filesystem::path>& env_file, bool env_file_required,
+                   const std::filesystem::path& executable);
+
+// The process environment as a map.
+std::map<std::string, std::string> process_environment();
+
+// `lagentry-host --help` text: every setting, its default and meaning.
+std::string usage_text();
+
+}  // namespace lagentry::host

@@ -1,0 +1,38 @@
+// Building responses: JSON bodies and the one error model.
+//
+// Every failure anywhere in the API answers
+//   {"error":{"code":"<stable_snake_case>","message":"<for humans>"}}
+// with the matching HTTP status (optionally "details" for upstream errors).
+#pragma once
+
+#include "host/http/http_types.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace lagentry::host {
+
+// A failure a handler can throw; the router turns it into the error model.
+struct ApiError : std::exception {
+  ApiError(http::status status, std::string code, std::string message, boost::json::value details = nullptr)
+      : status(status), code(std::move(code)), message(std::move(message)), details(std::move(details)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+
+  http::status status;
+  std::string code;
+  std::string message;
+  boost::json::value details;
+};
+
+Response json_response(http::status status, const boost::json::value& body);
+Response error_response(http::status status, std::string_view code, std::string_view message,
+                        const boost::json::value& details = nullptr);
+Response error_response(const ApiError& error);
+
+// Parses a request body as JSON; throws ApiError 400 invalid_json (or 415
+// when the content type is not JSON).
+boost::json::value parse_json_body(const Request& request);
+
+}  // namespace lagentry::host

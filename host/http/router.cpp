@@ -1,0 +1,97 @@
+#include "host/http/router.hpp"
+
+#include "core/log/logger.hpp"
+#include "host/http/responses.hpp"
+
+#include <boost/url/parse.hpp>
+
+namespace lagentry::host {
+
+const std::string& RequestContext::param(std::string_view name) const {
+  static const std::string empty;
+  auto it = path_params.find(name);
+  return it == path_params.end() ? empty : it->second;
+}
+
+std::optional<std::string> RequestContext::query(std::string_view name) const {
+  auto params = target.params();
+  auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
+std::optional<std::vector<std::string>> split_path(boost::urls::url_view target) {
+  std::vector<std::string> segments;
+  for (auto segment : target.segments()) {
+    std::string s(segment);
+    if (s == "." || s == ".." || s.find('/') != std::string::npos || s.find('\0') != std::string::npos)
+      return std::nullopt;
+    segments.push_back(std::move(s));
+  }
+  // "/a/b/" and "/a/b" are the same resource.
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+  return segments;
+}
+
+void Router::add(http::verb method, std::string pattern, Handler handler) {
+  auto parsed = boost::urls::parse_origin_form(pattern);
+  if (!parsed) throw std::invalid_argument("bad route pattern " + pattern);
+  Route route{method, {}, std::move(handler)};
+  for (auto segment : parsed->encoded_segments()) route.segments.emplace_back(segment);
+  routes_.push_back(std::move(route));
+}
+
+namespace {
+bool is_capture(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           std::map<std::string, std::string, std::less<>>& captures) {
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (is_capture(pattern[i])) {
+      if (path[i].empty()) return false;
+      captures[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
+  auto target = boost::urls::parse_origin_form(request.target());
+  if (!target) co_return error_response(http::status::bad_request, "bad_request", "request target is not a valid path");
+  auto path = split_path(*target);
+  if (!path) co_return error_response(http::status::bad_request, "invalid_path", "path segments '.', '..' and encoded '/' are not allowed");
+
+  std::string allowed;
+  for (const Route& route : routes_) {
+    RequestContext context{request, *target, {}};
+    if (!match(route.segments, *path, context.path_params)) continue;
+    if (route.method != request.method()) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += std::string(http::to_string(route.method));
+      continue;
+    }
+    std::optional<ApiError> failure;
+    try {
+      co_return co_await route.handler(context);
+    } catch (const ApiError& e) {
+      failure = e;
+    } catch (const std::exception& e) {
+      log::error("http", std::string("handler failed: ") + e.what());
+      failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
+    }
+    co_return error_response(*failure);
+  }
+  if (!allowed.empty()) {
+    Response response = error_response(http::status::method_not_allowed, "method_not_allowed",
+                                       std::string(request.method_string()) + " is not allowed here");
+    response.set(http::field::allow, allowed);
+    co_return response;
+  }
+  co_return error_response(http::status::not_found, "not_found", "no such endpoint");
+}
+
+}  // namespace lagentry::host

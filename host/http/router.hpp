@@ -1,0 +1,54 @@
+// Maps method + path pattern to a handler.
+//
+// Patterns are literal segments and {name} captures: "/api/v1/unified/
+// connectors/{provider}/capabilities". Captures are percent-decoded and may
+// not be empty, "." or "..", or contain '/': path tricks never reach a handler.
+#pragma once
+
+#include "host/http/http_types.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lagentry::host {
+
+// What a handler gets: the request, its parsed target and the captures.
+struct RequestContext {
+  const Request& request;
+  boost::urls::url_view target;
+  std::map<std::string, std::string, std::less<>> path_params;
+
+  const std::string& param(std::string_view name) const;
+  // Decoded query parameter, or nullopt when absent.
+  std::optional<std::string> query(std::string_view name) const;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+
+class Router {
+ public:
+  void add(http::verb method, std::string pattern, Handler handler);
+
+  // Finds and runs the handler. Unknown paths answer 404 not_found, a known
+  // path with another method 405 method_not_allowed; an ApiError or any
+  // other exception from the handler becomes the JSON error model.
+  boost::asio::awaitable<Response> dispatch(const Request& request) const;
+
+ private:
+  struct Route {
+    http::verb method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Splits a decoded path into segments; nullopt when a segment is a path trick.
+std::optional<std::vector<std::string>> split_path(boost::urls::url_view target);
+
+}  // namespace lagentry::host

@@ -1,0 +1,255 @@
+#include "host/http/server.hpp"
+
+#include "core/log/logger.hpp"
+#include "host/http/responses.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/version.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+
+namespace lagentry::host {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using asio::use_awaitable;
+
+namespace {
+constexpr std::string_view kLog = "http";
+constexpr std::string_view kServerName = "lagentry-host/" LAGENTRY_VERSION;
+
+// One connection. Lives in a shared_ptr held by its coroutine; the server
+// keeps a weak reference to close it when draining.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the next request (touched only on the strand)
+};
+}  // namespace
+
+struct Server::State {
+  State(asio::io_context& io_context, const Router& r, ServerLimits l, CorsPolicy c)
+      : io(io_context), acceptor(io_context), router(r), limits(l), cors(std::move(c)) {}
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  const Router& router;
+  ServerLimits limits;
+  CorsPolicy cors;
+
+  std::atomic<bool> draining{false};
+  mutable std::mutex mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+  std::function<void()> on_drained;
+  std::uint64_t next_id = 0;
+
+  void add(const std::shared_ptr<Connection>& c) {
+    std::lock_guard lock(mutex);
+    connections.emplace(c.get(), c);
+  }
+  void remove(Connection* c) {
+    std::function<void()> done;
+    {
+      std::lock_guard lock(mutex);
+      connections.erase(c);
+      if (draining && connections.empty()) done = std::move(on_drained);
+    }
+    if (done) done();
+  }
+};
+
+bool CorsPolicy::allows(std::string_view origin) const {
+  return std::any_of(origins.begin(), origins.end(), [&](const std::string& o) { return o == "*" || o == origin; });
+}
+
+namespace {
+
+void finish(Response& response, const Request& request, const CorsPolicy& cors, bool keep_alive) {
+  response.version(request.version());
+  response.set(http::field::server, kServerName);
+  response.set("X-Content-Type-Options", "nosniff");
+  if (auto origin = request[http::field::origin]; !origin.empty() && cors.allows(origin)) {
+    response.set(http::field::access_control_allow_origin, origin);
+    response.set(http::field::vary, "Origin");
+  }
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+}
+
+Response preflight(const Request& request, const CorsPolicy& cors) {
+  auto origin = request[http::field::origin];
+  if (origin.empty() || !cors.allows(origin))
+    return error_response(http::status::forbidden, "cors_origin_not_allowed", "origin is not in CORS_ORIGINS");
+  Response response{http::status::no_content, request.version()};
+  response.set(http::field::access_control_allow_methods, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  response.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+  response.set(http::field::access_control_max_age, "600");
+  return response;
+}
+
+// Maps a parse failure to the status the client should see.
+Response parse_error_response(const beast::error_code& ec) {
+  if (ec == http::error::body_limit)
+    return error_response(http::status::payload_too_large, "payload_too_large", "request body exceeds the limit");
+  if (ec == http::error::header_limit)
+    return error_response(http::status::request_header_fields_too_large, "header_too_large",
+                          "request header exceeds the limit");
+  return error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
+}
+
+asio::awaitable<void> write_response(Connection& c, Response& response) {
+  beast::error_code ec;
+  c.stream.expires_after(std::chrono::seconds(30));
+  co_await http::async_write(c.stream, response, asio::redirect_error(use_awaitable, ec));
+  if (ec) log::debug(kLog, "write failed: " + ec.message());
+}
+
+asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c) {
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    c->idle = true;
+    if (server->draining) break;
+    // A fresh parser per message, so limits apply to each request anew.
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(server->limits.max_header_bytes));
+    parser.body_limit(server->limits.max_body_bytes);
+
+    beast::error_code ec;
+    c->stream.expires_after(first ? server->limits.read_timeout : server->limits.idle_timeout);
+    co_await http::async_read_header(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    c->idle = false;
+    first = false;
+    if (!ec && !parser.is_done()) {
+      c->stream.expires_after(server->limits.read_timeout);
+      co_await http::async_read(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof)
+      break;
+    if (ec) {
+      // Answer what we can, then close: the stream position is unknown.
+      Response response = parse_error_response(ec);
+      Request dummy;
+      dummy.version(11);
+      finish(response, dummy, server->cors, false);
+      co_await write_response(*c, response);
+      break;
+    }
+
+    Request request = parser.release();
+    const auto started = std::chrono::steady_clock::now();
+    Response response;
+    if (request.method() == http::verb::options)
+      response = preflight(request, server->cors);
+    else
+      response = co_await server->router.dispatch(request);
+    const bool keep_alive = request.keep_alive() && !server->draining;
+    finish(response, request, server->cors, keep_alive);
+    co_await write_response(*c, response);
+    if (log::level() <= log::Level::debug) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      log::debug(kLog, std::string(request.method_string()) + " " + std::string(request.target().substr(0, request.target().find('?'))) +
+                           " " + std::to_string(response.result_int()) + " " + std::to_string(micros.count()) + "us");
+    }
+    if (!keep_alive) break;
+  }
+  beast::error_code ignored;
+  c->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  c->stream.close();
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await server->acceptor.async_accept(asio::make_strand(server->io),
+                                                                asio::redirect_error(use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !server->acceptor.is_open()) co_return;
+    if (ec) {
+      log::warn(kLog, "accept failed: " + ec.message());
+      continue;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    server->add(connection);
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, serve(server, connection), [server, raw = connection.get()](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log::error(kLog, std::string("connection failed: ") + ex.what());
+        }
+      }
+      server->remove(raw);
+    });
+  }
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, const Router& router, ServerLimits limits, CorsPolicy cors)
+    : state_(std::make_shared<State>(io, router, limits, std::move(cors))) {}
+
+Server::~Server() = default;
+
+tcp::endpoint Server::listen(const std::string& host, unsigned short port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::system_error(ec, "HOST " + host + " is not an IP address");
+  tcp::endpoint endpoint(address, port);
+  auto& a = state_->acceptor;
+  a.open(endpoint.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(endpoint, ec);
+  if (ec) throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
+  a.listen(asio::socket_base::max_listen_connections);
+  return a.local_endpoint();
+}
+
+void Server::start() { asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), asio::detached); }
+
+void Server::drain(std::function<void()> done) {
+  auto state = state_;
+  state->draining = true;
+  beast::error_code ignored;
+  state->acceptor.close(ignored);
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(state->mutex);
+    state->on_drained = std::move(done);
+    for (auto& [raw, weak] : state->connections)
+      if (auto c = weak.lock()) open.push_back(std::move(c));
+    if (state->connections.empty()) {
+      auto callback = std::move(state->on_drained);
+      state->on_drained = nullptr;
+      if (callback) asio::post(state->io, std::move(callback));
+    }
+  }
+  // Idle keep-alive connections are closed now; busy ones close after
+  // their response (serve() checks `draining`).
+  for (auto& c : open)
+    asio::post(c->stream.get_executor(), [c] {
+      if (c->idle) c->stream.socket().cancel();
+    });
+}
+
+std::size_t Server::open_connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->connections.size();
+}
+
+}  // namespace lagentry::host

@@ -1,0 +1,157 @@
+// lagentry-host: wires config, store, plugins and the HTTP server together.
+#include "core/log/logger.hpp"
+#include "core/plugin/registry.hpp"
+#include "core/store/activity_log.hpp"
+#include "core/store/database.hpp"
+#include "core/store/migrations.hpp"
+#include "host/api/catalog_api.hpp"
+#include "host/config/config.hpp"
+#include "host/http/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace lagentry::host {
+namespace {
+namespace asio = boost::asio;
+constexpr std::string_view kLog = "host";
+
+struct Arguments {
+  std::optional<std::filesystem::path> env_file;
+  bool env_file_required = false;
+};
+
+log::Level parse_level(const std::string& name) {
+  if (name == "debug") return log::Level::debug;
+  if (name == "warn") return log::Level::warn;
+  if (name == "error") return log::Level::error;
+  return log::Level::info;
+}
+
+std::unique_ptr<store::Database> open_database(const Config& config) {
+  if (!config.database_url.empty()) return store::Database::open_postgresql(config.database_url, config.database_pool_size);
+  return store::Database::open_sqlite(config.database_path, config.database_pool_size);
+}
+
+int run(const Config& config) {
+  log::set_level(parse_level(config.log_level));
+  log::info(kLog, "lagentry-host " LAGENTRY_VERSION " starting (pid " + std::to_string(::getpid()) + ", " +
+                      std::to_string(config.threads) + " threads)");
+
+  auto database = open_database(config);
+  const int applied = store::migrate(*database);
+  log::info("store", database->description() + " ready, schema version " + std::to_string(store::schema_version(*database)) +
+                         (applied ? " (" + std::to_string(applied) + " migrations applied)" : ""));
+  store::ActivityLog activity(*database);
+
+  plugin::Registry registry(config.plugin_dir, config.runtime_dir);
+  if (!std::filesystem::is_directory(config.plugin_dir))
+    log::warn("plugins", "plugin folder " + config.plugin_dir.string() + " does not exist; serving without plugins");
+  auto report = registry.reload();
+  log::info("plugins", std::to_string(report.loaded) + " plugins loaded from " + config.plugin_dir.string() +
+                           (report.refused ? ", " + std::to_string(report.refused) + " refused" : ""));
+
+  Router router;
+  add_catalog_routes(router, registry, config, *database);
+
+  asio::io_context io(static_cast<int>(config.threads));
+  Server server(io, router,
+                ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},
+                CorsPolicy{config.cors_origins});
+  auto endpoint = server.listen(config.host, config.port);
+  server.start();
+  log::info(kLog, "listening on http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
+
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  asio::signal_set reload_signal(io, SIGHUP);
+  asio::steady_timer grace_timer(io);
+
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      log::info("plugins", "SIGHUP: reloading plugins");
+      registry.reload();
+      wait_reload();
+    });
+  };
+  wait_reload();
+
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info(kLog, std::string(signal == SIGINT ? "SIGINT" : "SIGTERM") + ": draining " +
+                        std::to_string(server.open_connections()) + " connections (grace " +
+                        std::to_string(config.shutdown_grace.count()) + "s)");
+    reload_signal.cancel();
+    grace_timer.expires_after(config.shutdown_grace);
+    grace_timer.async_wait([&](const boost::system::error_code& timer_ec) {
+      if (timer_ec) return;
+      log::warn(kLog, "grace period over with " + std::to_string(server.open_connections()) +
+                          " connections still open; stopping");
+      io.stop();
+    });
+    server.drain([&] {
+      grace_timer.cancel();
+      io.stop();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+
+  activity.stop();
+  log::info(kLog, "stopped (" + std::to_string(activity.written()) + " activity records written)");
+  return 0;
+}
+
+}  // namespace
+}  // namespace lagentry::host
+
+int main(int argc, char** argv) {
+  using namespace lagentry::host;
+  Arguments args;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage_text();
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "lagentry-host " LAGENTRY_VERSION " (plugin ABI " << LG_ABI_VERSION_MAJOR << "." << LG_ABI_VERSION_MINOR
+                << ")\n";
+      return 0;
+    }
+    if (arg == "--env-file" && i + 1 < argc) {
+      args.env_file = argv[++i];
+      args.env_file_required = true;
+      continue;
+    }
+    std::cerr << "lagentry-host: unknown argument '" << arg << "' (see --help)\n";
+    return 2;
+  }
+  if (!args.env_file && std::filesystem::exists(".env")) args.env_file = ".env";
+
+  Config config;
+  try {
+    std::error_code ec;
+    auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) executable = std::filesystem::absolute(argv[0]);
+    config = load_config(process_environment(), args.env_file, args.env_file_required, executable);
+  } catch (const ConfigError& e) {
+    std::cerr << "lagentry-host: configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    return run(config);
+  } catch (const std::exception& e) {
+    lagentry::log::error("host", std::string("fatal: ") + e.what());
+    return 1;
+  }
+}
