@@ -4,7 +4,10 @@
 #include "core/store/activity_log.hpp"
 #include "core/store/database.hpp"
 #include "core/store/migrations.hpp"
+#include "core/net/http_client.hpp"
 #include "host/api/catalog_api.hpp"
+#include "host/api/plugin_routes.hpp"
+#include "host/upstream/connection_fetcher.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
 
@@ -57,10 +60,20 @@ int run(const Config& config) {
   log::info("plugins", std::to_string(report.loaded) + " plugins loaded from " + config.plugin_dir.string() +
                            (report.refused ? ", " + std::to_string(report.refused) + " refused" : ""));
 
+  asio::io_context io(static_cast<int>(config.threads));
+  net::HttpClientOptions client_options;
+  client_options.request_timeout = config.upstream_timeout;
+  client_options.max_retries = config.upstream_max_retries;
+  client_options.extra_ca_file = config.upstream_ca_file;
+  net::OriginMap origins = net::OriginMap::parse(config.upstream_origins);
+  if (!origins.empty()) log::info("upstream", "origin map: " + config.upstream_origins);
+  net::HttpClient http_client(io, client_options, std::move(origins));
+  ConnectionFetcher anonymous_fetcher(http_client, Credentials{});
+
   Router router;
   add_catalog_routes(router, registry, config, *database);
+  add_plugin_routes(router, registry, anonymous_fetcher, activity);
 
-  asio::io_context io(static_cast<int>(config.threads));
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},
                 CorsPolicy{config.cors_origins});

@@ -14,10 +14,10 @@ Database::Database(Backend backend, std::string description, std::size_t pool_si
 std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& file, std::size_t pool_size) {
   if (pool_size == 0) pool_size = 1;
   std::unique_ptr<Database> db(new Database(Backend::sqlite, "sqlite:" + file.string(), pool_size));
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   // SOCI's sqlite3 connect string: quote the path so spaces survive.
   const std::string connect = "db=\"" + file.string() + "\" timeout=10";
   try {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& sql = db->pool_->at(i);
       sql.open(soci::sqlite3, connect);

@@ -2,6 +2,8 @@
 
 #include "host/config/dotenv.hpp"
 
+#include "core/net/origin_map.hpp"
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -128,6 +130,22 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.idle_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_IDLE_TIMEOUT_SECONDS", *v, 1, 3600));
   if (auto v = get("LAGENTRY_SHUTDOWN_GRACE_SECONDS"))
     c.shutdown_grace = std::chrono::seconds(parse_integer<int>("LAGENTRY_SHUTDOWN_GRACE_SECONDS", *v, 0, 3600));
+  if (auto v = get("LAGENTRY_UPSTREAM_ORIGINS")) {
+    try {
+      net::OriginMap::parse(*v);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("LAGENTRY_UPSTREAM_ORIGINS: ") + e.what());
+    }
+    c.upstream_origins = *v;
+  }
+  if (auto v = get("LAGENTRY_UPSTREAM_CA_FILE")) {
+    if (!v->empty() && !fs::is_regular_file(*v)) throw ConfigError("LAGENTRY_UPSTREAM_CA_FILE: no such file " + *v);
+    c.upstream_ca_file = *v;
+  }
+  if (auto v = get("LAGENTRY_UPSTREAM_TIMEOUT_SECONDS"))
+    c.upstream_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_UPSTREAM_TIMEOUT_SECONDS", *v, 1, 600));
+  if (auto v = get("LAGENTRY_UPSTREAM_MAX_RETRIES"))
+    c.upstream_max_retries = parse_integer<int>("LAGENTRY_UPSTREAM_MAX_RETRIES", *v, 0, 10);
   return c;
 }
 
@@ -160,6 +178,11 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_READ_TIMEOUT_SECONDS   time to receive one request     [30]
   LAGENTRY_IDLE_TIMEOUT_SECONDS   keep-alive idle time            [60]
   LAGENTRY_SHUTDOWN_GRACE_SECONDS time to drain on SIGTERM        [20]
+  LAGENTRY_UPSTREAM_ORIGINS   point provider origins elsewhere, e.g.
+                              *=https://127.0.0.1:9443/{host} (the sandbox)  []
+  LAGENTRY_UPSTREAM_CA_FILE   extra PEM CA trusted for upstream TLS []
+  LAGENTRY_UPSTREAM_TIMEOUT_SECONDS  per upstream request          [30]
+  LAGENTRY_UPSTREAM_MAX_RETRIES      retries of idempotent calls   [2]
 
 See config/env.example for a commented template.
 )";

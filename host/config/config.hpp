@@ -37,6 +37,12 @@ struct Config {
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds shutdown_grace{20};
 
+  // Outbound calls: "origin=base,..." (see core/net/origin_map.hpp), extra CA.
+  std::string upstream_origins;
+  std::string upstream_ca_file;
+  std::chrono::seconds upstream_timeout{30};
+  int upstream_max_retries = 2;
+
   // Every variable seen (environment over .env), for provider credentials:
   // <ENV_PREFIX>_CLIENT_ID and friends are looked up here by the OAuth engine.
   std::map<std::string, std::string> variables;

@@ -33,19 +33,24 @@ std::optional<std::vector<std::string>> split_path(boost::urls::url_view target)
   return segments;
 }
 
-void Router::add(http::verb method, std::string pattern, Handler handler) {
-  auto parsed = boost::urls::parse_origin_form(pattern);
-  if (!parsed) throw std::invalid_argument("bad route pattern " + pattern);
-  Route route{method, {}, std::move(handler)};
-  for (auto segment : parsed->encoded_segments()) route.segments.emplace_back(segment);
-  routes_.push_back(std::move(route));
+std::vector<std::string> split_pattern(std::string_view pattern) {
+  std::vector<std::string> segments;
+  if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("bad route pattern " + std::string(pattern));
+  for (size_t start = 1; start <= pattern.size();) {
+    size_t end = pattern.find('/', start);
+    if (end == std::string_view::npos) end = pattern.size();
+    segments.emplace_back(pattern.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
 }
 
 namespace {
 bool is_capture(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+}  // namespace
 
-bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
-           std::map<std::string, std::string, std::less<>>& captures) {
+bool match_path(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+                std::map<std::string, std::string, std::less<>>& captures) {
   if (pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (is_capture(pattern[i])) {
@@ -57,7 +62,10 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
   }
   return true;
 }
-}  // namespace
+
+void Router::add(http::verb method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{method, split_pattern(pattern), std::move(handler)});
+}
 
 boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
   auto target = boost::urls::parse_origin_form(request.target());
@@ -68,7 +76,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
   std::string allowed;
   for (const Route& route : routes_) {
     RequestContext context{request, *target, {}};
-    if (!match(route.segments, *path, context.path_params)) continue;
+    if (!match_path(route.segments, *path, context.path_params)) continue;
     if (route.method != request.method()) {
       if (!allowed.empty()) allowed += ", ";
       allowed += std::string(http::to_string(route.method));
@@ -90,6 +98,21 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
                                        std::string(request.method_string()) + " is not allowed here");
     response.set(http::field::allow, allowed);
     co_return response;
+  }
+  if (fallback_) {
+    RequestContext context{request, *target, {}};
+    std::optional<Response> answer;
+    std::optional<ApiError> failure;
+    try {
+      answer = co_await fallback_(context, *path);
+    } catch (const ApiError& e) {
+      failure = e;
+    } catch (const std::exception& e) {
+      log::error("http", std::string("handler failed: ") + e.what());
+      failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
+    }
+    if (failure) co_return error_response(*failure);
+    if (answer) co_return std::move(*answer);
   }
   co_return error_response(http::status::not_found, "not_found", "no such endpoint");
 }

@@ -29,10 +29,15 @@ struct RequestContext {
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+// Tried when no fixed route matches (plugin-declared routes change on reload).
+// Answers nullopt when it does not know the path either.
+using FallbackHandler =
+    std::function<boost::asio::awaitable<std::optional<Response>>(RequestContext&, const std::vector<std::string>& path)>;
 
 class Router {
  public:
   void add(http::verb method, std::string pattern, Handler handler);
+  void set_fallback(FallbackHandler fallback) { fallback_ = std::move(fallback); }
 
   // Finds and runs the handler. Unknown paths answer 404 not_found, a known
   // path with another method 405 method_not_allowed; an ApiError or any
@@ -46,7 +51,14 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  FallbackHandler fallback_;
 };
+
+// "/a/{id}/b" -> {"a", "{id}", "b"}.
+std::vector<std::string> split_pattern(std::string_view pattern);
+// Matches decoded path segments against a split pattern, filling captures.
+bool match_path(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+                std::map<std::string, std::string, std::less<>>& captures);
 
 // Splits a decoded path into segments; nullopt when a segment is a path trick.
 std::optional<std::vector<std::string>> split_path(boost::urls::url_view target);

@@ -1,0 +1,33 @@
+// Points real provider origins at other base URLs (the sandbox, a proxy).
+//
+// Entries are "origin=base". The origin may be "*" (every origin) and the
+// base may contain "{host}", replaced by the original host name, e.g.
+//   https://gmail.googleapis.com=http://127.0.0.1:9000/gmail.googleapis.com
+//   *=https://127.0.0.1:9443/{host}          (the sandbox's scheme)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lagentry::net {
+
+class OriginMap {
+ public:
+  // Parses a comma-separated list; throws std::invalid_argument naming the bad entry.
+  static OriginMap parse(std::string_view spec);
+
+  // The URL to actually call for `url` (unchanged when no entry applies).
+  std::string rewrite(std::string_view url) const;
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  struct Entry {
+    std::string origin;  // "https://host[:port]" or "*"
+    std::string base;    // no trailing slash
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace lagentry::net

@@ -1,0 +1,119 @@
+#include "core/runtime/operation_runner.hpp"
+
+#include "core/log/logger.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace lagentry::runtime {
+namespace json = boost::json;
+
+namespace {
+
+OperationResult failure(int status, std::string code, std::string message) {
+  OperationResult r;
+  r.status = status;
+  r.error_code = std::move(code);
+  r.error_message = std::move(message);
+  return r;
+}
+
+std::string string_or(const json::object& o, std::string_view key, std::string fallback) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
+}
+
+// Interprets a LG_STEP_REPLY document.
+OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text) {
+  json::error_code ec;
+  json::value reply = json::parse(text, ec);
+  if (ec || !reply.is_object())
+    return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a malformed reply");
+  const auto& o = reply.get_object();
+  OperationResult r;
+  if (auto* s = o.if_contains("status"); s && s->is_int64() && s->get_int64() >= 100 && s->get_int64() <= 599)
+    r.status = static_cast<int>(s->get_int64());
+  if (auto* e = o.if_contains("error"); e && e->is_object()) {
+    if (r.status < 400) r.status = 502;
+    r.error_code = string_or(e->get_object(), "code", "upstream_error");
+    r.error_message = string_or(e->get_object(), "message", "the provider returned an error");
+    if (auto* d = e->get_object().if_contains("details")) r.error_details = *d;
+    return r;
+  }
+  if (auto* b = o.if_contains("body")) r.body = *b;
+  return r;
+}
+
+}  // namespace
+
+std::vector<UpstreamRequest> parse_fetch_requests(const json::value& fetch) {
+  std::vector<UpstreamRequest> out;
+  const auto* requests = fetch.is_object() ? fetch.get_object().if_contains("requests") : nullptr;
+  if (!requests || !requests->is_array()) throw std::invalid_argument("fetch step without a requests array");
+  for (const auto& item : requests->get_array()) {
+    if (!item.is_object()) throw std::invalid_argument("fetch request is not an object");
+    const auto& o = item.get_object();
+    UpstreamRequest r;
+    r.method = string_or(o, "method", "GET");
+    r.url = string_or(o, "url", "");
+    if (r.url.empty()) throw std::invalid_argument("fetch request without url");
+    r.body = string_or(o, "body", "");
+    r.auth = string_or(o, "auth", "connection");
+    if (auto* h = o.if_contains("headers"); h && h->is_object())
+      for (const auto& [k, v] : h->get_object())
+        if (v.is_string()) r.headers[std::string(k)] = std::string(v.get_string());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+json::array responses_to_json(const std::vector<UpstreamResponse>& responses) {
+  json::array out;
+  for (const auto& r : responses) {
+    json::object headers;
+    for (const auto& [k, v] : r.headers) headers[k] = v;
+    json::object entry{{"status", r.status}, {"headers", std::move(headers)}, {"body", r.body}};
+    if (!r.error.empty()) entry["error"] = r.error;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& plugin, std::string operation,
+                                                      const json::value& input, Fetcher& fetcher, RunLimits limits) {
+  const std::string input_text = json::serialize(input);
+  std::string state, responses;
+  int upstream_calls = 0;
+  for (int step = 0; step < limits.max_steps; ++step) {
+    plugin::StepResult result = plugin->invoke(operation, input_text, state, responses);
+    if (result.code == LG_ERR_UNKNOWN_OPERATION)
+      co_return failure(404, "unknown_operation", "plugin " + plugin->id() + " does not implement " + operation);
+    if (result.code == LG_ERR_BAD_INPUT) co_return failure(400, "invalid_request", result.json);
+    if (result.code != LG_OK) {
+      log::error(plugin->id(), operation + " failed: " + result.json);
+      co_return failure(502, "plugin_error", "plugin " + plugin->id() + " failed while running " + operation);
+    }
+    if (result.kind == LG_STEP_REPLY) {
+      OperationResult reply = parse_reply(*plugin, result.json);
+      reply.upstream_calls = upstream_calls;
+      co_return reply;
+    }
+    std::vector<UpstreamRequest> requests;
+    try {
+      requests = parse_fetch_requests(json::parse(result.json));
+    } catch (const std::exception& e) {
+      co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for a malformed fetch: " + e.what());
+    }
+    if (requests.empty() || requests.size() > limits.max_requests_per_step)
+      co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for " + std::to_string(requests.size()) +
+                                                 " upstream requests in one step");
+    upstream_calls += static_cast<int>(requests.size());
+    auto fetched = co_await fetcher.fetch_all(std::move(requests));
+    state = std::move(result.state);
+    responses = json::serialize(responses_to_json(fetched));
+  }
+  co_return failure(502, "plugin_error", "plugin " + plugin->id() + " did not finish " + operation + " within " +
+                                             std::to_string(limits.max_steps) + " steps");
+}
+
+}  // namespace lagentry::runtime

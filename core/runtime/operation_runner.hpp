@@ -1,0 +1,38 @@
+// Runs one plugin operation to completion over the sans-I/O protocol:
+// invoke, perform the requested fetches, feed the responses back, repeat
+// until the plugin replies.
+#pragma once
+
+#include "core/plugin/registry.hpp"
+#include "core/runtime/upstream.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace lagentry::runtime {
+
+struct OperationResult {
+  int status = 200;
+  boost::json::value body;  // the reply body on success
+  // On failure (status >= 400): the unified error model's fields.
+  std::string error_code;
+  std::string error_message;
+  boost::json::value error_details;
+  int upstream_calls = 0;
+};
+
+struct RunLimits {
+  int max_steps = 16;             // a plugin that keeps fetching is stopped
+  std::size_t max_requests_per_step = 64;
+};
+
+boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& plugin, std::string operation,
+                                                      const boost::json::value& input, Fetcher& fetcher,
+                                                      RunLimits limits = {});
+
+// Pure helpers, exposed for tests.
+std::vector<UpstreamRequest> parse_fetch_requests(const boost::json::value& fetch);
+boost::json::array responses_to_json(const std::vector<UpstreamResponse>& responses);
+
+}  // namespace lagentry::runtime

@@ -1,0 +1,38 @@
+// Upstream HTTP requests a plugin asks for, and what came back.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lagentry::runtime {
+
+struct UpstreamRequest {
+  std::string method = "GET";
+  std::string url;  // absolute https:// URL at the provider's real origin
+  std::map<std::string, std::string> headers;
+  std::string body;
+  // Which credential the host injects: "connection" (the default access
+  // token), "user" (Slack authed_user token), "none".
+  std::string auth = "connection";
+};
+
+struct UpstreamResponse {
+  int status = 0;  // 0: transport failure, see error
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string error;
+};
+
+// Performs upstream requests on behalf of one operation. The host's
+// implementation owns sockets, TLS, pooling, retries and token injection.
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+  // One response per request, same order; never throws for HTTP failures.
+  virtual boost::asio::awaitable<std::vector<UpstreamResponse>> fetch_all(std::vector<UpstreamRequest> requests) = 0;
+};
+
+}  // namespace lagentry::runtime

@@ -1,0 +1,87 @@
+// Plugin refusal, SIGHUP reload, graceful shutdown and startup failures.
+#include "tests/support/host_process.hpp"
+#include "tests/support/http_client.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <csignal>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace lagentry::test;
+
+BOOST_AUTO_TEST_SUITE(lifecycle)
+
+BOOST_AUTO_TEST_CASE(bad_plugins_are_refused_and_the_host_keeps_serving) {
+  HostOptions options;
+  for (const char* name : {"echo_v1", "bad_abi", "bad_manifest", "init_fails", "not_a_plugin"})
+    options.plugins.push_back(test_plugin(name));
+  HostProcess host(options);
+  HttpClient client(host.port());
+  auto health = client.get("/healthz");
+  BOOST_TEST(health.status == 200);
+  BOOST_TEST(health.json().at("plugins").as_int64() == 1);
+  BOOST_TEST(client.post_json("/api/v1/unified/echo/messages", "{}").status == 200);
+
+  const std::string log = host.log();
+  BOOST_TEST(log.find("refused bad_abi.so: not binary compatible: plugin ABI 99.0, host ABI 1.0") != std::string::npos, log);
+  BOOST_TEST(log.find("refused bad_manifest.so: manifest: providers[0].oauth.token_url: not an http(s) URL") != std::string::npos);
+  BOOST_TEST(log.find("init failed: missing configuration file") != std::string::npos);
+  BOOST_TEST(log.find("refused init_fails.so: entry point returned NULL") != std::string::npos);
+  BOOST_TEST(log.find("refused not_a_plugin.so: missing entry symbol") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sighup_reloads_a_replaced_plugin) {
+  HostOptions options;
+  HostProcess host(options);
+  fs::copy_file(test_plugin("echo_v1"), host.plugin_dir() / "echo.so");
+  HttpClient client(host.port());
+  BOOST_TEST(client.post_json("/api/v1/unified/echo/messages", "{}").status == 404);  // not loaded yet
+
+  auto wait_for_version = [&](const std::string& version) {
+    for (int i = 0; i < 200; ++i) {
+      auto r = client.post_json("/api/v1/unified/echo/messages", "{}");
+      if (r.status == 200 && r.json().at("version").as_string() == version) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+  };
+  host.send_signal(SIGHUP);
+  BOOST_TEST(wait_for_version("1.0.0"));
+  // Replace atomically (write elsewhere, rename into place), as operators should.
+  fs::copy_file(test_plugin("echo_v2"), host.dir() / "echo.so.new");
+  fs::rename(host.dir() / "echo.so.new", host.plugin_dir() / "echo.so");
+  host.send_signal(SIGHUP);
+  BOOST_TEST(wait_for_version("2.0.0"));
+  BOOST_TEST(host.log().find("unloaded echo 1.0.0") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_drains_and_keeps_activity) {
+  HostOptions options;
+  options.plugins.push_back(test_plugin("echo_v1"));
+  HostProcess host(options);
+  {
+    HttpClient client(host.port());
+    for (int i = 0; i < 25; ++i) BOOST_REQUIRE(client.post_json("/api/v1/unified/echo/messages", "{}").status == 200);
+    // An idle keep-alive connection stays open while we stop the host.
+    BOOST_TEST(host.stop(SIGTERM) == 0);
+  }
+  const std::string log = host.log();
+  BOOST_TEST(log.find("SIGTERM: draining") != std::string::npos);
+  BOOST_TEST(log.find("stopped (25 activity records written)") != std::string::npos, log);
+
+  soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
+  int rows = 0;
+  sql << "SELECT COUNT(*) FROM activity_log WHERE provider = 'echo' AND action = 'route.echo.post'", soci::into(rows);
+  BOOST_TEST(rows == 25);
+}
+
+BOOST_AUTO_TEST_CASE(unusable_database_stops_startup_with_a_clear_message) {
+  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", "/proc/lagentry/cannot/exist.db"}, {"PORT", "0"}});
+  BOOST_TEST(code == 1);
+  BOOST_TEST(output.find("/proc/lagentry/cannot/exist.db") != std::string::npos, output);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

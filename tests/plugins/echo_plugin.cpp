@@ -1,0 +1,81 @@
+// A small, well-behaved plugin for the host's integration tests. Built twice
+// (echo_v1.so, echo_v2.so) with different ECHO_VERSION values so tests can
+// tell which version answered.
+#include <lagentry/plugin.hpp>
+
+#include <string>
+
+#ifndef ECHO_VERSION
+#define ECHO_VERSION "1.0.0"
+#endif
+
+namespace {
+
+constexpr const char* kManifest = R"({
+  "id": "echo",
+  "version": ")" ECHO_VERSION R"(",
+  "providers": [{
+    "name": "echo",
+    "display_name": "Echo Test Provider",
+    "oauth": {
+      "authorization_url": "https://auth.echo.test/authorize",
+      "token_url": "https://auth.echo.test/token",
+      "revoke_url": "https://auth.echo.test/revoke",
+      "scopes": ["notes.read", "notes.write"],
+      "client_auth": "basic",
+      "env_prefix": "ECHO"
+    }
+  }],
+  "connectors": [{
+    "name": "echo-notes",
+    "provider": "echo",
+    "display_name": "Echo notes",
+    "description": "Notes kept by the echo test provider",
+    "item_types": ["note"],
+    "verbs": ["list", "get"],
+    "scopes": ["notes.read"]
+  }],
+  "operations": ["echo-notes.list", "echo-notes.get", "echo.post", "echo.throw", "echo.upstream"],
+  "routes": [
+    {"method": "POST", "path": "/echo/messages", "operation": "echo.post", "provider": "echo"},
+    {"method": "GET", "path": "/echo/upstream", "operation": "echo.upstream", "provider": "echo"},
+    {"method": "GET", "path": "/echo/items/{id}", "operation": "echo.post", "provider": "echo"},
+    {"method": "GET", "path": "/echo/fail", "operation": "echo.throw", "provider": "echo"}
+  ]
+})";
+
+lagentry::Step handle(const lagentry::Call& call) {
+  if (call.operation == "echo.post")
+    return lagentry::Step::reply(R"({"status":200,"body":{"version":")" ECHO_VERSION R"(","input":)" +
+                                 std::string(call.input) + "}}");
+  if (call.operation == "echo-notes.list") {
+    if (call.first_step())
+      return lagentry::Step::fetch(R"({"requests":[{"method":"GET","url":"https://api.echo.test/notes"}]})",
+                                   "listing");
+    return lagentry::Step::reply(R"({"status":200,"body":{"state":")" + std::string(call.state) +
+                                 R"(","responses":)" + std::string(call.responses) + "}}");
+  }
+  if (call.operation == "echo-notes.get")
+    return lagentry::Step::reply(R"({"status":404,"error":{"code":"not_found","message":"no such note"}})");
+  if (call.operation == "echo.upstream") {
+    // Fetches the URL given as ?url= twice in one step (fan-out), then
+    // replies with the statuses and bodies the host fed back.
+    if (call.first_step()) {
+      const std::string key = "\"url\":\"";
+      auto at = call.input.find(key);
+      if (at == std::string_view::npos) throw lagentry::BadInput("url parameter required");
+      auto start = at + key.size();
+      std::string url(call.input.substr(start, call.input.find('"', start) - start));
+      return lagentry::Step::fetch(R"({"requests":[{"method":"GET","url":")" + url + R"("},{"method":"GET","url":")" +
+                                       url + R"("}]})",
+                                   "upstream");
+    }
+    return lagentry::Step::reply(R"({"status":200,"body":{"responses":)" + std::string(call.responses) + "}}");
+  }
+  if (call.operation == "echo.throw") throw std::runtime_error("deliberate failure");
+  throw lagentry::UnknownOperation(call.operation);
+}
+
+}  // namespace
+
+LAGENTRY_DEFINE_PLUGIN({.id = "echo", .version = ECHO_VERSION, .manifest = kManifest, .handle = handle})

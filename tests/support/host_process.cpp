@@ -1,0 +1,160 @@
+#include "tests/support/host_process.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace lagentry::test {
+namespace fs = std::filesystem;
+
+fs::path host_binary() { return LAGENTRY_HOST_BINARY; }
+fs::path test_plugin(const std::string& name) { return fs::path(LAGENTRY_TEST_PLUGIN_DIR) / (name + ".so"); }
+fs::path product_plugin_dir() { return LAGENTRY_PRODUCT_PLUGIN_DIR; }
+fs::path source_dir() { return LAGENTRY_SOURCE_DIR; }
+fs::path binary_dir() { return LAGENTRY_BINARY_DIR; }
+
+fs::path make_temp_dir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+namespace {
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// fork + exec with a clean environment; output goes to `log_file`.
+int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log_file,
+          const fs::path& cwd) {
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+    std::vector<char*> args, envp;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(argv[0].c_str(), args.data(), envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::map<std::string, std::string> base_environment() {
+  std::map<std::string, std::string> env;
+  if (const char* path = std::getenv("PATH")) env["PATH"] = path;
+  return env;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+}  // namespace
+
+HostProcess::HostProcess(HostOptions options) {
+  dir_ = make_temp_dir("lagentry-test");
+  fs::create_directories(plugin_dir());
+  for (const auto& plugin : options.plugins) fs::copy_file(plugin, plugin_dir() / plugin.filename());
+
+  auto env = base_environment();
+  env["HOST"] = "127.0.0.1";
+  env["PORT"] = "0";
+  env["DATABASE_PATH"] = database_path().string();
+  env["LAGENTRY_PLUGIN_DIR"] = plugin_dir().string();
+  env["LAGENTRY_RUNTIME_DIR"] = (dir_ / "runtime").string();
+  env["LAGENTRY_THREADS"] = "2";
+  for (const auto& [k, v] : options.environment) env[k] = v;
+
+  std::vector<std::string> argv{host_binary().string()};
+  argv.insert(argv.end(), options.arguments.begin(), options.arguments.end());
+  pid_ = spawn(argv, env, dir_ / "host.log", dir_);
+
+  static const std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch m;
+    std::string text = log();
+    if (std::regex_search(text, m, listening)) {
+      port_ = static_cast<unsigned short>(std::stoi(m[1]));
+      return;
+    }
+    if (!running()) throw std::runtime_error("lagentry-host exited during startup (code " + std::to_string(exit_code_) + "):\n" + text);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop(SIGKILL);
+  throw std::runtime_error("lagentry-host did not start listening:\n" + log());
+}
+
+HostProcess::~HostProcess() {
+  if (pid_ > 0 && exit_code_ < 0) stop(SIGKILL);
+  std::error_code ignored;
+  if (std::getenv("LAGENTRY_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_, ignored);
+}
+
+std::string HostProcess::log() const { return read_file(dir_ / "host.log"); }
+
+bool HostProcess::running() {
+  if (exit_code_ >= 0) return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_code_ = decode_status(status);
+    return false;
+  }
+  return true;
+}
+
+void HostProcess::send_signal(int signal) {
+  if (running()) ::kill(pid_, signal);
+}
+
+int HostProcess::stop(int signal) {
+  if (exit_code_ >= 0) return exit_code_;
+  ::kill(pid_, signal);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) ::kill(pid_, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exit_code_;
+}
+
+std::pair<int, std::string> run_host_command(const std::vector<std::string>& arguments,
+                                             const std::map<std::string, std::string>& environment) {
+  fs::path dir = make_temp_dir("lagentry-cmd");
+  auto env = base_environment();
+  for (const auto& [k, v] : environment) env[k] = v;
+  std::vector<std::string> argv{host_binary().string()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  int pid = spawn(argv, env, dir / "out.log", dir);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string output = read_file(dir / "out.log");
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return {decode_status(status), output};
+}
+
+}  // namespace lagentry::test

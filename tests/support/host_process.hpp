@@ -1,0 +1,57 @@
+// Starts the real lagentry-host binary for a test, on an ephemeral port,
+// in a private temporary folder (database, plugin folder, log).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lagentry::test {
+
+struct HostOptions {
+  std::vector<std::filesystem::path> plugins;     // copied into the plugin folder
+  std::map<std::string, std::string> environment;  // added to (or overriding) the defaults
+  std::vector<std::string> arguments;
+};
+
+class HostProcess {
+ public:
+  explicit HostProcess(HostOptions options = {});
+  ~HostProcess();
+  HostProcess(const HostProcess&) = delete;
+  HostProcess& operator=(const HostProcess&) = delete;
+
+  unsigned short port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path plugin_dir() const { return dir_ / "plugins"; }
+  std::filesystem::path database_path() const { return dir_ / "lagentry.db"; }
+  std::string log() const;
+
+  bool running();
+  // Sends `signal` and waits for exit; returns the exit code (128+N if killed by signal N).
+  int stop(int signal = 15);
+  void send_signal(int signal);
+
+ private:
+  std::filesystem::path dir_;
+  int pid_ = -1;
+  int exit_code_ = -1;
+  unsigned short port_ = 0;
+};
+
+// Runs lagentry-host to completion (e.g. --help) and returns {exit code, output}.
+std::pair<int, std::string> run_host_command(const std::vector<std::string>& arguments,
+                                             const std::map<std::string, std::string>& environment = {});
+
+// Paths baked in by CMake.
+std::filesystem::path host_binary();
+std::filesystem::path test_plugin(const std::string& name);  // "echo_v1" -> .../echo_v1.so
+std::filesystem::path product_plugin_dir();
+std::filesystem::path source_dir();
+std::filesystem::path binary_dir();
+
+// A fresh, empty temporary folder (removed by the caller or left for post-mortem).
+std::filesystem::path make_temp_dir(const std::string& prefix);
+
+}  // namespace lagentry::test

@@ -1,0 +1,95 @@
+// Manifest validation: good manifests parse, every kind of mistake is refused
+// with a message naming the field.
+#include "core/plugin/manifest.hpp"
+#include "tests/support/host_process.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace lagentry::plugin;
+
+namespace {
+std::string error_of(const std::string& json) {
+  auto result = parse_manifest(json);
+  auto* error = std::get_if<std::string>(&result);
+  return error ? *error : std::string{};
+}
+
+const char* kProvider = R"({"name":"acme","oauth":{"authorization_url":"https://a.test/auth","token_url":"https://a.test/token"}})";
+
+std::string manifest_with(const std::string& extra) {
+  return R"({"id":"acme","version":"1.0.0","providers":[)" + std::string(kProvider) + "]" + extra + "}";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(manifest)
+
+BOOST_AUTO_TEST_CASE(minimal_manifest_parses_with_defaults) {
+  auto result = parse_manifest(manifest_with(""));
+  BOOST_REQUIRE(std::holds_alternative<Manifest>(result));
+  const Manifest& m = std::get<Manifest>(result);
+  BOOST_TEST(m.id == "acme");
+  BOOST_REQUIRE_EQUAL(m.providers.size(), 1u);
+  const auto& oauth = m.providers[0].oauth;
+  BOOST_TEST(oauth.pkce);  // PKCE on by default
+  BOOST_TEST(oauth.scope_separator == " ");
+  BOOST_TEST(to_string(oauth.client_auth) == "form");
+  BOOST_TEST(m.providers[0].display_name == "acme");
+}
+
+BOOST_AUTO_TEST_CASE(full_manifest_parses) {
+  auto result = parse_manifest(manifest_with(R"(,
+    "operations": ["notes.list", "notes.get", "acme.ping"],
+    "connectors": [{"name":"notes","provider":"acme","verbs":["list","get"],"item_types":["note"]}],
+    "routes": [{"method":"GET","path":"/acme/ping","operation":"acme.ping","provider":"acme"}])"));
+  BOOST_REQUIRE(std::holds_alternative<Manifest>(result));
+  const Manifest& m = std::get<Manifest>(result);
+  BOOST_REQUIRE(m.find_connector("notes"));
+  BOOST_TEST(m.find_connector("notes")->verbs.size() == 2u);
+  BOOST_TEST(m.routes.at(0).path == "/acme/ping");
+}
+
+BOOST_AUTO_TEST_CASE(mistakes_are_refused_with_the_field_named) {
+  BOOST_TEST(error_of("{not json").find("not valid JSON") != std::string::npos);
+  BOOST_TEST(error_of("[]").find("must be an object") != std::string::npos);
+  BOOST_TEST(error_of(R"({"version":"1"})").find("id: is required") != std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"Bad Id","version":"1"})").find("id: must match") != std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"a","version":""})").find("version") != std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"a","version":"1","providers":[{"name":"p","oauth":{"authorization_url":"https://a.test/x","token_url":"ftp://x"}}]})")
+                 .find("providers[0].oauth.token_url: not an http(s) URL") != std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"a","version":"1","providers":[{"name":"p"}]})").find("providers[0].oauth: is required") !=
+             std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"a","version":"1","providers":[{"name":"p","oauth":{"issuer":"https://i.test","client_auth":"magic"}}]})")
+                 .find("client_auth") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"connectors":[{"name":"n","provider":"acme","verbs":["list"]}])"))
+                 .find("undeclared operation n.list") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"connectors":[{"name":"n","provider":"acme","verbs":["explode"]}])"))
+                 .find("unknown verb explode") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"operations":["x"],"routes":[{"method":"GET","path":"/a/../b","operation":"x","provider":"acme"}])"))
+                 .find("routes[0].path") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"operations":["x"],"routes":[{"method":"TRACE","path":"/a","operation":"x","provider":"acme"}])"))
+                 .find("routes[0].method") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"operations":["x","x"])")).find("duplicate operation") != std::string::npos);
+  BOOST_TEST(error_of(R"({"id":"a","version":"1","providers":[)" + std::string(kProvider) + "," + kProvider + "]}")
+                 .find("duplicate provider") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(issuer_alone_is_enough_for_discovery) {
+  auto result = parse_manifest(R"({"id":"a","version":"1","providers":[{"name":"p","oauth":{"issuer":"https://idp.test"}}]})");
+  BOOST_TEST(std::holds_alternative<Manifest>(result));
+}
+
+BOOST_AUTO_TEST_CASE(shipped_plugin_manifests_are_valid) {
+  for (const char* plugin : {"google", "slack", "atlassian"}) {
+    std::ifstream in(lagentry::test::source_dir() / "plugins" / plugin / "manifest.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto result = parse_manifest(text.str());
+    auto* error = std::get_if<std::string>(&result);
+    BOOST_TEST(!error, plugin << ": " << (error ? *error : ""));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,94 @@
+// Migrations and the activity log on a real SQLite file.
+#include "core/store/activity_log.hpp"
+#include "core/store/database.hpp"
+#include "core/store/migrations.hpp"
+#include "tests/support/host_process.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <soci/soci.h>
+
+namespace fs = std::filesystem;
+using namespace lagentry::store;
+
+namespace {
+struct TempDb {
+  fs::path dir = lagentry::test::make_temp_dir("lagentry-store");
+  fs::path file = dir / "test.db";
+  ~TempDb() { fs::remove_all(dir); }
+};
+
+int count(Database& db, const std::string& sql_text) {
+  soci::session sql(db.pool());
+  int n = 0;
+  sql << sql_text, soci::into(n);
+  return n;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(store)
+
+BOOST_AUTO_TEST_CASE(migrations_apply_once_and_record_versions) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file, 2);
+  BOOST_TEST(schema_version(*db) == 0);
+  const int applied = migrate(*db);
+  BOOST_TEST(applied == static_cast<int>(migrations().size()));
+  BOOST_TEST(schema_version(*db) == migrations().back().version);
+  BOOST_TEST(migrate(*db) == 0);  // idempotent
+
+  for (const char* table : {"tenants", "api_keys", "connections", "connection_tokens", "oauth_states", "activity_log"})
+    BOOST_TEST(count(*db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'") == 1,
+               table);
+
+  // WAL mode is on for the file.
+  soci::session sql(db->pool());
+  std::string mode;
+  sql << "PRAGMA journal_mode", soci::into(mode);
+  BOOST_TEST(mode == "wal");
+}
+
+BOOST_AUTO_TEST_CASE(reopening_keeps_the_schema) {
+  TempDb tmp;
+  { auto db = Database::open_sqlite(tmp.file); migrate(*db); }
+  auto db = Database::open_sqlite(tmp.file);
+  BOOST_TEST(migrate(*db) == 0);
+  BOOST_TEST(schema_version(*db) == migrations().back().version);
+}
+
+BOOST_AUTO_TEST_CASE(migration_versions_increase) {
+  int last = 0;
+  for (const auto& m : migrations()) {
+    BOOST_TEST(m.version > last);
+    last = m.version;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(activity_log_batches_and_flushes_on_stop) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  {
+    ActivityLog log(*db, ActivityLog::Options{64, std::chrono::milliseconds(10000), 100000});
+    for (int i = 0; i < 1000; ++i)
+      log.record({0, "t1", "google", "gmail", "connector.list", "ok", 200, 12, i, "page " + std::to_string(i)});
+    log.stop();  // must write everything still queued, despite the long flush interval
+    BOOST_TEST(log.written() == 1000u);
+    BOOST_TEST(log.dropped() == 0u);
+    log.record({0, "t1", "google", "gmail", "after.stop", "ok", 200, 1, 1, ""});
+    BOOST_TEST(log.dropped() == 1u);
+  }
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log") == 1000);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count = 999 AND tenant_id = 't1'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(activity_flush_waits_for_the_writer) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  ActivityLog log(*db);
+  log.record({0, "t1", "slack", "", "auth.connect", "ok", 200, 5, -1, ""});
+  log.flush();
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count IS NULL") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
