@@ -77,3 +77,15 @@ BOOST_AUTO_TEST_CASE(environment_wins_over_env_file) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(config_example)
+
+// config/env.example is documentation users copy: it must load as-is.
+BOOST_AUTO_TEST_CASE(env_example_loads) {
+  Config c = load_config({}, std::filesystem::path(LAGENTRY_SOURCE_DIR) / "config" / "env.example", true, "/x/bin/h");
+  BOOST_TEST(c.port == 8081);
+  BOOST_TEST(c.database_path == "oauth_tokens.db");
+  BOOST_TEST(c.variable("GOOGLE_REDIRECT_URI").value() == "http://127.0.0.1:8081/auth/google/callback");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
