@@ -135,7 +135,8 @@ Redeemed redeem_refresh(State& state, Provider provider, const TokenRequest& req
     return {OAuthError::invalid_grant, "Token has been expired or revoked.", {}, {}};
   if (rotate) it->second.revoked = true;
   ++state.stats.token_grants["refresh_token"];
-  Token consent = it->second;
+  Token consent = it->second;  // the grant, minus what made it a refresh token
+  consent.refresh = false;
   consent.revoked = false;
   return {OAuthError::none, "", consent, {}};
 }
