@@ -298,37 +298,38 @@ Response chat_post(State& state, const Request& request) {
   return ok({{"channel", m.channel}, {"ts", m.ts}, {"message", message_json(m)}});
 }
 
-SlackMessage* find_message(State& state, const std::string& channel, const std::string& ts) {
+// chat.update / chat.delete: the message named by channel + ts, or the error to answer.
+struct MessageTarget {
+  SlackMessage* message = nullptr;
+  Response error;
+};
+MessageTarget target_message(State& state, const Request& request, const Params& args) {
+  auto auth = authenticate(state, request, args, "chat:write");
+  if (!auth.token) return {nullptr, auth.error};
+  const auto* channel = find_channel(state, arg(args, "channel"));
+  if (!channel) return {nullptr, fail("channel_not_found")};
   for (auto& m : state.slack.messages)
-    if (m.channel == channel && m.ts == ts) return &m;
-  return nullptr;
+    if (m.channel == channel->id && m.ts == arg(args, "ts")) return {&m, {}};
+  return {nullptr, fail("message_not_found")};
 }
 
 Response chat_update(State& state, const Request& request) {
   auto args = arguments(request);
-  auto auth = authenticate(state, request, args, "chat:write");
-  if (!auth.token) return auth.error;
-  const auto* channel = find_channel(state, arg(args, "channel"));
-  if (!channel) return fail("channel_not_found");
-  auto* m = find_message(state, channel->id, arg(args, "ts"));
-  if (!m) return fail("message_not_found");
-  m->text = arg(args, "text");
-  return ok({{"channel", m->channel}, {"ts", m->ts}, {"text", m->text}, {"message", message_json(*m)}});
+  auto target = target_message(state, request, args);
+  if (!target.message) return target.error;
+  auto& m = *target.message;
+  m.text = arg(args, "text");
+  return ok({{"channel", m.channel}, {"ts", m.ts}, {"text", m.text}, {"message", message_json(m)}});
 }
 
 Response chat_delete(State& state, const Request& request) {
   auto args = arguments(request);
-  auto auth = authenticate(state, request, args, "chat:write");
-  if (!auth.token) return auth.error;
-  const auto* channel = find_channel(state, arg(args, "channel"));
-  if (!channel) return fail("channel_not_found");
-  const std::string ts = arg(args, "ts");
-  auto& all_messages = state.slack.messages;
-  auto it = std::find_if(all_messages.begin(), all_messages.end(),
-                         [&](const SlackMessage& m) { return m.channel == channel->id && m.ts == ts; });
-  if (it == all_messages.end()) return fail("message_not_found");
-  all_messages.erase(it);
-  return ok({{"channel", channel->id}, {"ts", ts}});
+  auto target = target_message(state, request, args);
+  if (!target.message) return target.error;
+  Response response = ok({{"channel", target.message->channel}, {"ts", target.message->ts}});
+  auto& messages = state.slack.messages;
+  messages.erase(messages.begin() + (target.message - messages.data()));
+  return response;
 }
 
 Response users_list(State& state, const Request& request) {
