@@ -5,7 +5,12 @@
 #include "core/store/database.hpp"
 #include "core/store/migrations.hpp"
 #include "core/net/http_client.hpp"
+#include "core/oauth/oauth_engine.hpp"
+#include "core/store/api_key_store.hpp"
+#include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
+#include "host/setup/key_commands.hpp"
+#include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
 #include "host/upstream/connection_fetcher.hpp"
 #include "host/config/config.hpp"
@@ -28,6 +33,7 @@ constexpr std::string_view kLog = "host";
 struct Arguments {
   std::optional<std::filesystem::path> env_file;
   bool env_file_required = false;
+  std::vector<std::string> key_command;  // `keys ...`
 };
 
 log::Level parse_level(const std::string& name) {
@@ -42,16 +48,20 @@ std::unique_ptr<store::Database> open_database(const Config& config) {
   return store::Database::open_sqlite(config.database_path, config.database_pool_size);
 }
 
-int run(const Config& config) {
+int run(Config config) {
   log::set_level(parse_level(config.log_level));
   log::info(kLog, "lagentry-host " LAGENTRY_VERSION " starting (pid " + std::to_string(::getpid()) + ", " +
                       std::to_string(config.threads) + " threads)");
 
+  const crypto::KeyRing key_ring = load_key_ring(config);
+  log::info("secrets", "encryption key " + key_ring.current_key_id() + " active");
   auto database = open_database(config);
   const int applied = store::migrate(*database);
   log::info("store", database->description() + " ready, schema version " + std::to_string(store::schema_version(*database)) +
                          (applied ? " (" + std::to_string(applied) + " migrations applied)" : ""));
   store::ActivityLog activity(*database);
+  store::ApiKeyStore api_keys(*database);
+  bootstrap_api_key(config, api_keys);
 
   plugin::Registry registry(config.plugin_dir, config.runtime_dir);
   if (!std::filesystem::is_directory(config.plugin_dir))
@@ -70,14 +80,30 @@ int run(const Config& config) {
   net::HttpClient http_client(io, client_options, std::move(origins));
   ConnectionFetcher anonymous_fetcher(http_client, Credentials{});
 
+  oauth::EngineOptions engine_options;
+  engine_options.state_ttl = config.state_ttl;
+  engine_options.browser_origins = net::OriginMap::parse(config.upstream_origins);
+  oauth::OAuthEngine engine(
+      *database, key_ring, http_client, registry,
+      [&config](const plugin::ProviderDescriptor& provider) { return client_config(provider, config); }, activity,
+      engine_options);
+
   Router router;
+  router.set_authenticator([&api_keys](const std::string& key) -> std::optional<Principal> {
+    auto record = api_keys.authenticate(key);
+    if (!record) return std::nullopt;
+    return Principal{record->tenant_id, record->id, record->is_admin()};
+  });
   add_catalog_routes(router, registry, config, *database);
+  add_auth_routes(router, engine, registry, config);
   add_plugin_routes(router, registry, anonymous_fetcher, activity);
 
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},
                 CorsPolicy{config.cors_origins});
   auto endpoint = server.listen(config.host, config.port);
+  if (!config.public_url_configured)  // PORT=0 binds a port only known now
+    config.public_url = "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   server.start();
   log::info(kLog, "listening on http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
 
@@ -141,6 +167,10 @@ int main(int argc, char** argv) {
                 << ")\n";
       return 0;
     }
+    if (arg == "keys") {
+      args.key_command.assign(argv + i + 1, argv + argc);
+      break;
+    }
     if (arg == "--env-file" && i + 1 < argc) {
       args.env_file = argv[++i];
       args.env_file_required = true;
@@ -161,8 +191,13 @@ int main(int argc, char** argv) {
     std::cerr << "lagentry-host: configuration error: " << e.what() << "\n";
     return 2;
   }
+  if (!args.key_command.empty() || (argc > 1 && std::string_view(argv[argc - 1]) == "keys"))
+    return run_key_command(config, args.key_command);
   try {
     return run(config);
+  } catch (const ConfigError& e) {
+    std::cerr << "lagentry-host: configuration error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     lagentry::log::error("host", std::string("fatal: ") + e.what());
     return 1;

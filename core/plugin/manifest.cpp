@@ -129,6 +129,9 @@ OAuthDescriptor parse_oauth(const json::value& value, const std::string& path) {
   d.token_params = r.string_map("token_params");
   d.client_auth = parse_client_auth(r.at("client_auth"), r.string("client_auth", false));
   d.pkce = r.boolean("pkce", true);
+  const std::string revoke_auth = r.string("revoke_auth", false, "client");
+  if (revoke_auth != "client" && revoke_auth != "bearer") throw ManifestError(r.at("revoke_auth"), "must be client or bearer");
+  d.revoke_auth = revoke_auth == "bearer" ? RevokeAuth::bearer : RevokeAuth::client;
   d.token_response_path = r.string("token_response_path", false);
   d.post_connect_operation = r.string("post_connect", false);
   d.revoke_operation = r.string("revoke", false);

@@ -17,12 +17,16 @@ namespace lagentry::plugin {
 
 // How the client authenticates at the token endpoint.
 enum class ClientAuth { basic, form, json };
+// How a token is revoked: RFC 7009 with client credentials, or (Slack's
+// auth.revoke) by presenting the token itself as a bearer token.
+enum class RevokeAuth { client, bearer };
 
 // An OAuth 2.0 authorization server, described as data (see docs/plugin-abi.md).
 struct OAuthDescriptor {
   std::string authorization_url;
   std::string token_url;
   std::string revoke_url;                  // empty: no revocation endpoint
+  RevokeAuth revoke_auth = RevokeAuth::client;
   std::string issuer;                      // RFC 8414 discovery when URLs are absent
   std::vector<std::string> scopes;         // default scopes
   std::vector<std::string> user_scopes;    // Slack-style user scopes

@@ -36,8 +36,9 @@ int current_version(soci::session& sql) {
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  // Times are Unix epoch milliseconds. Secret columns (tokens, PKCE
-  // verifiers) hold AES-256-GCM ciphertext, base64, with the key id beside it.
+  // Times are Unix epoch milliseconds. Secret columns (token_set, PKCE
+  // verifiers) hold AES-256-GCM ciphertext, base64, with the key id beside it;
+  // API keys and OAuth states are stored only as SHA-256 hashes.
   static const std::vector<Migration> all = {
       {1,
        "initial schema",
@@ -72,9 +73,7 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE connection_tokens ("
            " connection_id TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,"
            " key_id TEXT NOT NULL,"
-           " access_token TEXT NOT NULL,"
-           " refresh_token TEXT,"
-           " token_type TEXT,"
+           " token_set TEXT NOT NULL,"
            " expires_at BIGINT,"
            " generation BIGINT NOT NULL DEFAULT 0,"
            " updated_at BIGINT NOT NULL)",

@@ -1,24 +1,16 @@
 #include "host/api/catalog_api.hpp"
 
+#include "host/api/auth_api.hpp"
 #include "host/http/responses.hpp"
 
 #include <soci/soci.h>
 
-#include <algorithm>
-#include <cctype>
 
 namespace lagentry::host {
 namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
-
-std::string env_prefix(const plugin::ProviderDescriptor& provider) {
-  if (!provider.oauth.env_prefix.empty()) return provider.oauth.env_prefix;
-  std::string prefix = provider.name;
-  for (char& c : prefix) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return prefix;
-}
 
 json::object connector_json(const plugin::ConnectorDescriptor& connector, const plugin::LoadedPlugin& plugin) {
   json::object out = plugin::to_json(connector);
@@ -28,13 +20,6 @@ json::object connector_json(const plugin::ConnectorDescriptor& connector, const 
 }
 
 }  // namespace
-
-bool provider_configured(const plugin::ProviderDescriptor& provider, const Config& config) {
-  const std::string prefix = env_prefix(provider);
-  auto id = config.variable(prefix + "_CLIENT_ID");
-  auto secret = config.variable(prefix + "_CLIENT_SECRET");
-  return id && !id->empty() && secret && !secret->empty();
-}
 
 void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
                         store::Database& database) {
@@ -53,7 +38,7 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
                       {"database", database_ok ? "ok" : "unavailable"},
                       {"plugins", snapshot->plugins.size()}};
     co_return json_response(database_ok ? http::status::ok : http::status::service_unavailable, body);
-  });
+  }, Access::open);
 
   router.add(http::verb::get, "/api/v1/unified/auth/providers", [&](RequestContext&) -> awaitable<Response> {
     json::array providers;
@@ -61,7 +46,7 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
       const auto* provider = plugin->manifest().find_provider(name);
       json::object entry = plugin::to_json(*provider);
       entry["plugin"] = plugin->id();
-      entry["configured"] = provider_configured(*provider, config);
+      entry["configured"] = client_config(*provider, config).has_value();
       providers.push_back(std::move(entry));
     }
     co_return json_response(http::status::ok, json::object{{"providers", std::move(providers)}});

@@ -15,7 +15,4 @@ namespace lagentry::host {
 void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
                         store::Database& database);
 
-// True when the provider's OAuth app credentials are present in the config.
-bool provider_configured(const plugin::ProviderDescriptor& provider, const Config& config);
-
 }  // namespace lagentry::host

@@ -68,7 +68,8 @@ void add_plugin_routes(Router& router, const plugin::Registry& registry, runtime
     }
     json::object input = operation_input(ctx, match);
     const auto started = std::chrono::steady_clock::now();
-    auto result = co_await runtime::run_operation(match.plugin, match.route->operation, input, fetcher);
+    const std::string operation = match.route->operation;
+    auto result = co_await runtime::run_operation(match.plugin, operation, input, fetcher);
     store::ActivityRecord record;
     record.provider = match.route->provider;
     record.action = "route." + match.route->operation;

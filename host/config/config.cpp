@@ -2,6 +2,7 @@
 
 #include "host/config/dotenv.hpp"
 
+#include "core/crypto/secret_box.hpp"
 #include "core/net/origin_map.hpp"
 
 #include <charconv>
@@ -130,6 +131,31 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.idle_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_IDLE_TIMEOUT_SECONDS", *v, 1, 3600));
   if (auto v = get("LAGENTRY_SHUTDOWN_GRACE_SECONDS"))
     c.shutdown_grace = std::chrono::seconds(parse_integer<int>("LAGENTRY_SHUTDOWN_GRACE_SECONDS", *v, 0, 3600));
+  if (auto v = get("LAGENTRY_ENCRYPTION_KEY")) c.encryption_key = *v;
+  if (auto v = get("LAGENTRY_ENCRYPTION_KEYS_OLD")) c.encryption_keys_old = *v;
+  if (!c.encryption_key.empty()) {
+    try {
+      crypto::KeyRing::from_base64(c.encryption_key, c.encryption_keys_old);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("LAGENTRY_ENCRYPTION_KEY: ") + e.what());
+    }
+  }
+  if (auto v = get("LAGENTRY_CREATE_DEV_KEY")) c.create_dev_key = parse_bool("LAGENTRY_CREATE_DEV_KEY", *v);
+  if (auto v = get("LAGENTRY_API_KEY")) {
+    if (!v->empty() && v->size() < 16) throw ConfigError("LAGENTRY_API_KEY: use at least 16 characters");
+    c.api_key = *v;
+  }
+  c.public_url = "http://" + c.host + ":" + std::to_string(c.port);
+  if (auto v = get("LAGENTRY_PUBLIC_URL"); v && !v->empty()) {
+    if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0)
+      throw ConfigError("LAGENTRY_PUBLIC_URL: must start with http:// or https://");
+    c.public_url = *v;
+    c.public_url_configured = true;
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  }
+  if (auto v = get("LAGENTRY_REDIRECT_ALLOWLIST")) c.redirect_allowlist = split_list(*v);
+  if (auto v = get("LAGENTRY_STATE_TTL_SECONDS"))
+    c.state_ttl = std::chrono::seconds(parse_integer<int>("LAGENTRY_STATE_TTL_SECONDS", *v, 1, 86400));
   if (auto v = get("LAGENTRY_UPSTREAM_ORIGINS")) {
     try {
       net::OriginMap::parse(*v);
@@ -151,6 +177,8 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
 
 std::string usage_text() {
   return R"(Usage: lagentry-host [--env-file PATH] [--help] [--version]
+       lagentry-host [--env-file PATH] keys create [--tenant T] [--name N] [--admin]
+       lagentry-host [--env-file PATH] keys list | keys revoke ID | keys rotate-encryption
 
 Lagentry Host: OAuth connections and one unified REST API over provider plugins.
 
@@ -178,6 +206,13 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_READ_TIMEOUT_SECONDS   time to receive one request     [30]
   LAGENTRY_IDLE_TIMEOUT_SECONDS   keep-alive idle time            [60]
   LAGENTRY_SHUTDOWN_GRACE_SECONDS time to drain on SIGTERM        [20]
+  LAGENTRY_ENCRYPTION_KEY     base64 32-byte key for tokens at rest (required)
+  LAGENTRY_ENCRYPTION_KEYS_OLD  comma-separated older keys, decrypt only
+  LAGENTRY_CREATE_DEV_KEY     true: without a key, create/reuse a dev key file
+  LAGENTRY_API_KEY            bootstrap admin API key (tenant "default")
+  LAGENTRY_PUBLIC_URL         external base URL for redirect URIs [http://HOST:PORT]
+  LAGENTRY_REDIRECT_ALLOWLIST URL prefixes callbacks may redirect to []
+  LAGENTRY_STATE_TTL_SECONDS  OAuth state lifetime                [600]
   LAGENTRY_UPSTREAM_ORIGINS   point provider origins elsewhere, e.g.
                               *=https://127.0.0.1:9443/{host} (the sandbox)  []
   LAGENTRY_UPSTREAM_CA_FILE   extra PEM CA trusted for upstream TLS []

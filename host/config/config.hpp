@@ -43,6 +43,18 @@ struct Config {
   std::chrono::seconds upstream_timeout{30};
   int upstream_max_retries = 2;
 
+  // Secrets and access control.
+  std::string encryption_key;         // base64, 32 bytes
+  std::string encryption_keys_old;    // comma-separated base64 keys still accepted for decryption
+  bool create_dev_key = false;        // no key: create (or reuse) a development key file
+  std::string api_key;                // bootstrap admin key for tenant "default"
+
+  // OAuth.
+  std::string public_url;             // base for default redirect URIs, e.g. http://127.0.0.1:8081
+  bool public_url_configured = false; // false: derived from the address actually bound
+  std::vector<std::string> redirect_allowlist;  // URL prefixes a callback may redirect the browser to
+  std::chrono::seconds state_ttl{600};
+
   // Every variable seen (environment over .env), for provider credentials:
   // <ENV_PREFIX>_CLIENT_ID and friends are looked up here by the OAuth engine.
   std::map<std::string, std::string> variables;

@@ -23,7 +23,9 @@ Response error_response(http::status status, std::string_view code, std::string_
 }
 
 Response error_response(const ApiError& error) {
-  return error_response(error.status, error.code, error.message, error.details);
+  Response response = error_response(error.status, error.code, error.message, error.details);
+  if (error.status == http::status::unauthorized) response.set(http::field::www_authenticate, "Bearer");
+  return response;
 }
 
 json::value parse_json_body(const Request& request) {

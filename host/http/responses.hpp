@@ -5,6 +5,7 @@
 // with the matching HTTP status (optionally "details" for upstream errors).
 #pragma once
 
+#include "core/api_error.hpp"
 #include "host/http/http_types.hpp"
 
 #include <boost/json/value.hpp>
@@ -14,17 +15,7 @@
 
 namespace lagentry::host {
 
-// A failure a handler can throw; the router turns it into the error model.
-struct ApiError : std::exception {
-  ApiError(http::status status, std::string code, std::string message, boost::json::value details = nullptr)
-      : status(status), code(std::move(code)), message(std::move(message)), details(std::move(details)) {}
-  const char* what() const noexcept override { return message.c_str(); }
-
-  http::status status;
-  std::string code;
-  std::string message;
-  boost::json::value details;
-};
+using lagentry::ApiError;  // core/api_error.hpp
 
 Response json_response(http::status status, const boost::json::value& body);
 Response error_response(http::status status, std::string_view code, std::string_view message,

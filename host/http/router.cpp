@@ -3,6 +3,7 @@
 #include "core/log/logger.hpp"
 #include "host/http/responses.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 namespace lagentry::host {
@@ -63,8 +64,21 @@ bool match_path(const std::vector<std::string>& pattern, const std::vector<std::
   return true;
 }
 
-void Router::add(http::verb method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{method, split_pattern(pattern), std::move(handler)});
+void Router::add(http::verb method, std::string pattern, Handler handler, Access access) {
+  routes_.push_back(Route{method, split_pattern(pattern), std::move(handler), access});
+}
+
+Principal Router::authenticate(const Request& request, Access access) const {
+  std::string_view header = request[http::field::authorization];
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size() || !boost::beast::iequals(header.substr(0, kScheme.size()), kScheme))
+    throw ApiError(http::status::unauthorized, "unauthorized", "an API key is required: Authorization: Bearer <key>");
+  std::optional<Principal> principal;
+  if (authenticator_) principal = authenticator_(std::string(header.substr(kScheme.size())));
+  if (!principal) throw ApiError(http::status::unauthorized, "unauthorized", "the API key is not valid");
+  if (access == Access::admin && !principal->admin)
+    throw ApiError(http::status::forbidden, "forbidden", "this endpoint needs an admin API key");
+  return *principal;
 }
 
 boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
@@ -84,6 +98,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     }
     std::optional<ApiError> failure;
     try {
+      if (route.access != Access::open) context.principal = authenticate(request, route.access);
       co_return co_await route.handler(context);
     } catch (const ApiError& e) {
       failure = e;
@@ -104,6 +119,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     std::optional<Response> answer;
     std::optional<ApiError> failure;
     try {
+      if (!path->empty() && path->front() == "api") context.principal = authenticate(request, Access::tenant);
       answer = co_await fallback_(context, *path);
     } catch (const ApiError& e) {
       failure = e;

@@ -17,11 +17,24 @@
 
 namespace lagentry::host {
 
+// Who is calling: the tenant an API key belongs to.
+struct Principal {
+  std::string tenant_id;
+  std::string key_id;
+  bool admin = false;
+};
+
+// Who may call a route.
+enum class Access { open, tenant, admin };
+
 // What a handler gets: the request, its parsed target and the captures.
 struct RequestContext {
   const Request& request;
   boost::urls::url_view target;
   std::map<std::string, std::string, std::less<>> path_params;
+  std::optional<Principal> principal;  // set on tenant and admin routes
+
+  const std::string& tenant() const { return principal->tenant_id; }
 
   const std::string& param(std::string_view name) const;
   // Decoded query parameter, or nullopt when absent.
@@ -36,8 +49,14 @@ using FallbackHandler =
 
 class Router {
  public:
-  void add(http::verb method, std::string pattern, Handler handler);
+  // Routes need an API key unless `access` is open.
+  void add(http::verb method, std::string pattern, Handler handler, Access access = Access::tenant);
+  // The fallback always needs an API key.
   void set_fallback(FallbackHandler fallback) { fallback_ = std::move(fallback); }
+  // Resolves a bearer API key to its principal (nullopt: unknown or revoked).
+  void set_authenticator(std::function<std::optional<Principal>(const std::string&)> authenticator) {
+    authenticator_ = std::move(authenticator);
+  }
 
   // Finds and runs the handler. Unknown paths answer 404 not_found, a known
   // path with another method 405 method_not_allowed; an ApiError or any
@@ -49,9 +68,14 @@ class Router {
     http::verb method;
     std::vector<std::string> segments;
     Handler handler;
+    Access access;
   };
+  // Throws ApiError 401/403 unless the request carries a good key.
+  Principal authenticate(const Request& request, Access access) const;
+
   std::vector<Route> routes_;
   FallbackHandler fallback_;
+  std::function<std::optional<Principal>(const std::string&)> authenticator_;
 };
 
 // "/a/{id}/b" -> {"a", "{id}", "b"}.

@@ -79,9 +79,32 @@ BOOST_AUTO_TEST_CASE(sigterm_drains_and_keeps_activity) {
 }
 
 BOOST_AUTO_TEST_CASE(unusable_database_stops_startup_with_a_clear_message) {
-  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", "/proc/lagentry/cannot/exist.db"}, {"PORT", "0"}});
+  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", "/proc/lagentry/cannot/exist.db"},
+                                              {"PORT", "0"},
+                                              {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
   BOOST_TEST(code == 1);
   BOOST_TEST(output.find("/proc/lagentry/cannot/exist.db") != std::string::npos, output);
+}
+
+BOOST_AUTO_TEST_CASE(no_encryption_key_refuses_to_start_unless_a_dev_key_is_wanted) {
+  fs::path dir = make_temp_dir("lagentry-key");
+  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", (dir / "x.db").string()}, {"PORT", "0"}});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("LAGENTRY_ENCRYPTION_KEY is not set") != std::string::npos, output);
+  BOOST_TEST(!fs::exists(dir / "x.db"));
+
+  auto [bad_code, bad] = run_host_command({}, {{"LAGENTRY_ENCRYPTION_KEY", "c2hvcnQ="}});
+  BOOST_TEST(bad_code == 2);
+  BOOST_TEST(bad.find("LAGENTRY_ENCRYPTION_KEY: must be 32 bytes") != std::string::npos, bad);
+
+  HostOptions options;
+  options.environment = {{"LAGENTRY_ENCRYPTION_KEY", ""}, {"LAGENTRY_CREATE_DEV_KEY", "true"}};
+  HostProcess host(options);
+  const fs::path key_file = host.database_path().parent_path() / "lagentry-dev.key";
+  BOOST_REQUIRE(fs::exists(key_file));
+  BOOST_TEST(((fs::status(key_file).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none));
+  BOOST_TEST(host.log().find("created development encryption key") != std::string::npos);
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

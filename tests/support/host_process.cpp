@@ -20,6 +20,7 @@ fs::path test_plugin(const std::string& name) { return fs::path(LAGENTRY_TEST_PL
 fs::path product_plugin_dir() { return LAGENTRY_PRODUCT_PLUGIN_DIR; }
 fs::path source_dir() { return LAGENTRY_SOURCE_DIR; }
 fs::path binary_dir() { return LAGENTRY_BINARY_DIR; }
+fs::path sandbox_binary() { return LAGENTRY_SANDBOX_BINARY; }
 
 fs::path make_temp_dir(const std::string& prefix) {
   std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
@@ -35,8 +36,9 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
-// fork + exec with a clean environment; output goes to `log_file`.
-int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log_file,
+}  // namespace
+
+int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log_file,
           const fs::path& cwd) {
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
@@ -60,6 +62,7 @@ int spawn(const std::vector<std::string>& argv, const std::map<std::string, std:
   return pid;
 }
 
+namespace {
 std::map<std::string, std::string> base_environment() {
   std::map<std::string, std::string> env;
   if (const char* path = std::getenv("PATH")) env["PATH"] = path;
@@ -85,11 +88,13 @@ HostProcess::HostProcess(HostOptions options) {
   env["LAGENTRY_PLUGIN_DIR"] = plugin_dir().string();
   env["LAGENTRY_RUNTIME_DIR"] = (dir_ / "runtime").string();
   env["LAGENTRY_THREADS"] = "2";
+  env["LAGENTRY_API_KEY"] = kTestApiKey;
+  env["LAGENTRY_ENCRYPTION_KEY"] = kTestEncryptionKey;
   for (const auto& [k, v] : options.environment) env[k] = v;
 
   std::vector<std::string> argv{host_binary().string()};
   argv.insert(argv.end(), options.arguments.begin(), options.arguments.end());
-  pid_ = spawn(argv, env, dir_ / "host.log", dir_);
+  pid_ = spawn_process(argv, env, dir_ / "host.log", dir_);
 
   static const std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -148,7 +153,7 @@ std::pair<int, std::string> run_host_command(const std::vector<std::string>& arg
   for (const auto& [k, v] : environment) env[k] = v;
   std::vector<std::string> argv{host_binary().string()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  int pid = spawn(argv, env, dir / "out.log", dir);
+  int pid = spawn_process(argv, env, dir / "out.log", dir);
   int status = 0;
   ::waitpid(pid, &status, 0);
   std::string output = read_file(dir / "out.log");

@@ -9,6 +9,10 @@
 
 namespace lagentry::test {
 
+// The admin API key and encryption key every test host is started with.
+inline constexpr const char* kTestApiKey = "lgk_test-admin-key-0123456789";
+inline constexpr const char* kTestEncryptionKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
 struct HostOptions {
   std::vector<std::filesystem::path> plugins;     // copied into the plugin folder
   std::map<std::string, std::string> environment;  // added to (or overriding) the defaults
@@ -40,6 +44,10 @@ class HostProcess {
   unsigned short port_ = 0;
 };
 
+// fork + exec of `argv` with exactly `environment`; output appended to `log_file`.
+int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
+                  const std::filesystem::path& log_file, const std::filesystem::path& cwd);
+
 // Runs lagentry-host to completion (e.g. --help) and returns {exit code, output}.
 std::pair<int, std::string> run_host_command(const std::vector<std::string>& arguments,
                                              const std::map<std::string, std::string>& environment = {});
@@ -50,6 +58,7 @@ std::filesystem::path test_plugin(const std::string& name);  // "echo_v1" -> ...
 std::filesystem::path product_plugin_dir();
 std::filesystem::path source_dir();
 std::filesystem::path binary_dir();
+std::filesystem::path sandbox_binary();
 
 // A fresh, empty temporary folder (removed by the caller or left for post-mortem).
 std::filesystem::path make_temp_dir(const std::string& prefix);

@@ -1,5 +1,7 @@
 #include "tests/support/http_client.hpp"
 
+#include "tests/support/host_process.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,6 +42,7 @@ struct HttpClient::Impl {
   asio::io_context io;
   std::string host;
   unsigned short port;
+  std::string bearer;
   std::unique_ptr<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
@@ -57,7 +60,10 @@ struct HttpClient::Impl {
 HttpClient::HttpClient(unsigned short port, std::string host) : impl_(std::make_unique<Impl>()) {
   impl_->host = std::move(host);
   impl_->port = port;
+  impl_->bearer = kTestApiKey;
 }
+
+void HttpClient::set_bearer(std::string bearer) { impl_->bearer = std::move(bearer); }
 
 HttpClient::~HttpClient() = default;
 
@@ -68,6 +74,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
       auto& stream = impl_->connection();
       http::request<http::string_body> req{http::string_to_verb(method), target, 11};
       req.set(http::field::host, impl_->host);
+      if (!impl_->bearer.empty()) req.set(http::field::authorization, "Bearer " + impl_->bearer);
       for (const auto& [k, v] : headers) req.set(k, v);
       req.body() = body;
       if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") req.prepare_payload();

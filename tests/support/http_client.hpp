@@ -22,7 +22,10 @@ struct HttpResult {
 
 class HttpClient {
  public:
+  // Requests carry `Authorization: Bearer <bearer>` unless bearer is empty
+  // (the default is the test hosts' admin key).
   explicit HttpClient(unsigned short port, std::string host = "127.0.0.1");
+  void set_bearer(std::string bearer);
   ~HttpClient();
 
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = {},

@@ -1,0 +1,356 @@
+#include "core/oauth/oauth_engine.hpp"
+
+#include "core/api_error.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/log/logger.hpp"
+#include "core/store/clock.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+namespace lagentry::oauth {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http_status = boost::beast::http::status;
+
+namespace {
+constexpr std::string_view kLog = "oauth";
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
+json::object provider_error_details(const TokenError& e) {
+  json::object details{{"provider_error", e.error}};
+  if (!e.description.empty()) details["provider_error_description"] = e.description;
+  if (e.http_status) details["provider_status"] = e.http_status;
+  return details;
+}
+
+bool is_email_like(const std::string& s) {
+  return !s.empty() && s.size() <= 320 && s.find_first_of(" \t\r\n") == std::string::npos;
+}
+}  // namespace
+
+// One refresh in progress for one connection; followers wait for the leader.
+struct OAuthEngine::Flight {
+  bool done = false;
+  std::optional<Access> result;
+  std::optional<ApiError> error;
+  std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+};
+
+OAuthEngine::OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http,
+                         const plugin::Registry& registry, ClientLookup clients, store::ActivityLog& activity,
+                         EngineOptions options)
+    : db_(db),
+      keys_(keys),
+      http_(http),
+      registry_(registry),
+      clients_(std::move(clients)),
+      activity_(activity),
+      options_(std::move(options)),
+      states_(db),
+      connections_(db) {}
+
+OAuthEngine::~OAuthEngine() = default;
+
+std::int64_t OAuthEngine::refresh_margin_ms() const { return options_.refresh_margin.count() * 1000; }
+
+void OAuthEngine::record(const std::string& tenant, const std::string& provider, const std::string& action,
+                         const std::string& status, int http_status, const std::string& detail) {
+  store::ActivityRecord r;
+  r.tenant_id = tenant;
+  r.provider = provider;
+  r.action = action;
+  r.status = status;
+  r.http_status = http_status;
+  r.detail = detail;
+  activity_.record(std::move(r));
+}
+
+const plugin::ProviderDescriptor& OAuthEngine::provider(const std::string& name, plugin::PluginPtr& holder) const {
+  holder = registry_.find_provider(name);
+  if (!holder) throw ApiError(http_status::not_found, "unknown_provider", "no loaded plugin provides '" + name + "'");
+  return *holder->manifest().find_provider(name);
+}
+
+ClientConfig OAuthEngine::client_for(const plugin::ProviderDescriptor& provider) const {
+  auto client = clients_(provider);
+  if (!client)
+    throw ApiError(http_status::bad_request, "provider_not_configured",
+                   "provider '" + provider.name + "' has no OAuth app configured (client id, secret and redirect URI)");
+  return *client;
+}
+
+Authorization OAuthEngine::begin(const std::string& tenant_id, const std::string& user_email,
+                                 const std::string& provider_name, const std::string& scopes,
+                                 const std::string& redirect_to) {
+  if (!is_email_like(user_email))
+    throw ApiError(http_status::bad_request, "invalid_request", "user_email is required");
+  plugin::PluginPtr holder;
+  const auto& provider = this->provider(provider_name, holder);
+  const ClientConfig client = client_for(provider);
+  if (provider.oauth.authorization_url.empty())
+    throw ApiError(http_status::bad_request, "provider_not_configured",
+                   "provider '" + provider.name + "' has no authorization URL");
+
+  AuthorizationRequest request;
+  request.state = crypto::random_token(32);
+  request.scopes = scopes.empty() ? provider.oauth.scopes : split_scopes(scopes);
+  request.user_scopes = provider.oauth.user_scopes;
+  Pkce pkce;
+  if (provider.oauth.pkce) {
+    pkce = make_pkce();
+    request.code_challenge = pkce.challenge;
+  }
+  store::OAuthState state;
+  state.tenant_id = tenant_id;
+  state.user_email = user_email;
+  state.provider = provider.name;
+  state.scopes = join_scopes(request.scopes);
+  state.redirect_to = redirect_to;
+  state.expires_at_ms = store::now_ms() + options_.state_ttl.count() * 1000;
+  if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
+  states_.insert(request.state, state);
+  record(tenant_id, provider.name, "auth.start", "ok", 200);
+  return {options_.browser_origins.rewrite(authorization_url(provider.oauth, client, request)), state.expires_at_ms};
+}
+
+void OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
+  auto record_state = states_.consume(state);
+  if (!record_state || record_state->provider != provider)
+    throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
+  record(record_state->tenant_id, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
+}
+
+asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
+                                                 const std::string& state_value) {
+  auto state = states_.consume(state_value);
+  if (!state) throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
+  if (state->provider != provider_name) {
+    // A state issued for another provider: a mix-up attack or a misrouted callback.
+    record(state->tenant_id, provider_name, "auth.connect", "state_provider_mismatch", 400);
+    throw ApiError(http_status::bad_request, "state_provider_mismatch",
+                   "this state was issued for another provider; start the flow again");
+  }
+  if (code.empty() || code.size() > 4096)
+    throw ApiError(http_status::bad_request, "invalid_request", "the callback carries no authorization code");
+  plugin::PluginPtr holder;
+  const auto& provider = this->provider(provider_name, holder);
+  const ClientConfig client = client_for(provider);
+  std::string verifier;
+  if (!state->pkce_verifier.ciphertext.empty())
+    verifier = keys_.open(state->pkce_verifier, "oauth_states:" + store::OAuthStateStore::hash(state_value));
+
+  // Requests are built into locals first: GCC 12 mishandles temporaries inside co_await expressions.
+  runtime::UpstreamRequest exchange = code_exchange_request(provider.oauth, client, code, verifier);
+  auto response = co_await http_.send(std::move(exchange));
+  auto parsed = parse_token_response(provider.oauth, response, store::now_ms());
+  if (auto* error = std::get_if<TokenError>(&parsed)) {
+    record(state->tenant_id, provider.name, "auth.connect", error->error, 502);
+    log::warn(kLog, "code exchange with " + provider.name + " failed: " + error->error +
+                        (error->description.empty() ? "" : " (" + error->description + ")"));
+    const bool rejected = error->error == "invalid_grant" || error->error == "invalid_code";
+    throw ApiError(rejected ? http_status::bad_request : http_status::bad_gateway,
+                   rejected ? "authorization_code_rejected" : "token_exchange_failed",
+                   "the provider did not issue tokens for this authorization", provider_error_details(*error));
+  }
+  const TokenSet& tokens = std::get<TokenSet>(parsed);
+  const std::string id = connections_.id_for(state->tenant_id, state->user_email, provider.name);
+  const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
+  connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, "{}",
+                      keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
+  record(state->tenant_id, provider.name, "auth.connect", "ok", 200);
+  log::info(kLog, "connected " + id + " (" + provider.name + ")");
+  co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
+}
+
+store::Connection OAuthEngine::load(const std::string& tenant_id, const std::string& user_email,
+                                    const std::string& provider) {
+  auto connection = connections_.find(tenant_id, user_email, provider);
+  if (!connection)
+    throw ApiError(http_status::not_found, "not_connected",
+                   "no " + provider + " connection for this user; start with /api/v1/unified/auth/" + provider + "/url");
+  return *connection;
+}
+
+TokenSet OAuthEngine::open_tokens(const store::Connection& connection) const {
+  try {
+    return TokenSet::from_json(keys_.open(connection.tokens, store::ConnectionStore::token_aad(connection.id)));
+  } catch (const crypto::DecryptError& e) {
+    log::error(kLog, "cannot decrypt tokens of " + connection.id + ": " + e.what());
+    throw ApiError(http_status::internal_server_error, "token_decrypt_failed",
+                   "the stored tokens cannot be decrypted with the configured keys");
+  }
+}
+
+std::vector<store::Connection> OAuthEngine::connections(const std::string& tenant_id, const std::string& user_email) {
+  return connections_.list(tenant_id, user_email);
+}
+
+asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const std::string& user_email,
+                                            const std::string& provider) {
+  store::Connection connection = load(tenant_id, user_email, provider);
+  if (connection.status == "needs_reauth")
+    throw ApiError(http_status::unauthorized, "reauth_required",
+                   "the " + provider + " connection was revoked or expired; the user must authorize again");
+  const bool expiring = connection.expires_at_ms != 0 && connection.expires_at_ms - refresh_margin_ms() <= store::now_ms();
+  if (!expiring) co_return Access{connection.id, open_tokens(connection), connection.metadata};
+  co_return co_await refresh_connection(tenant_id, user_email, provider, false);
+}
+
+asio::awaitable<Access> OAuthEngine::refresh(const std::string& tenant_id, const std::string& user_email,
+                                             const std::string& provider) {
+  co_return co_await refresh_connection(tenant_id, user_email, provider, true);
+}
+
+asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenant_id, const std::string& user_email,
+                                                        const std::string& provider, bool forced) {
+  store::Connection connection = load(tenant_id, user_email, provider);
+  auto executor = co_await asio::this_coro::executor;
+  std::shared_ptr<Flight> flight;
+  std::shared_ptr<asio::steady_timer> wait;
+  bool leader = false;
+  {
+    std::lock_guard lock(flights_mutex_);
+    auto& slot = flights_[connection.id];
+    if (!slot) {
+      slot = std::make_shared<Flight>();
+      leader = true;
+    } else {
+      wait = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+      slot->waiters.push_back(wait);
+    }
+    flight = slot;
+  }
+  if (!leader) {
+    boost::system::error_code ignored;
+    co_await wait->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (flight->error) throw *flight->error;
+    co_return *flight->result;
+  }
+
+  std::optional<Access> result;
+  std::optional<ApiError> failure;
+  try {
+    result = co_await lead_refresh(connection, forced);
+  } catch (const ApiError& e) {
+    failure = e;
+  } catch (const std::exception& e) {
+    log::error(kLog, std::string("refresh failed: ") + e.what());
+    failure.emplace(http_status::internal_server_error, "internal_error", "token refresh failed");
+  }
+  std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+  {
+    std::lock_guard lock(flights_mutex_);
+    flight->done = true;
+    flight->result = result;
+    flight->error = failure;
+    waiters = std::move(flight->waiters);
+    flights_.erase(connection.id);
+  }
+  for (auto& w : waiters) asio::post(w->get_executor(), [w] { w->cancel(); });
+  if (failure) throw *failure;
+  co_return *result;
+}
+
+asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& stale, bool forced) {
+  // Re-read: another process may have refreshed since the caller looked.
+  store::Connection connection = load(stale.tenant_id, stale.user_email, stale.provider);
+  TokenSet current = open_tokens(connection);
+  const std::int64_t now = store::now_ms();
+  if (!forced && connection.generation != stale.generation &&
+      (connection.expires_at_ms == 0 || connection.expires_at_ms - refresh_margin_ms() > now))
+    co_return Access{connection.id, std::move(current), connection.metadata};
+  if (connection.status == "needs_reauth")
+    throw ApiError(http_status::unauthorized, "reauth_required",
+                   "the " + connection.provider + " connection needs the user to authorize again");
+  if (current.primary.refresh_token.empty()) {
+    if (connection.expires_at_ms != 0 && connection.expires_at_ms <= now) {
+      connections_.set_status(connection.id, "needs_reauth");
+      throw ApiError(http_status::unauthorized, "reauth_required",
+                     "the access token expired and the provider issued no refresh token");
+    }
+    if (forced)
+      throw ApiError(http_status::conflict, "refresh_unavailable", "the provider issued no refresh token for this connection");
+    co_return Access{connection.id, std::move(current), connection.metadata};
+  }
+
+  plugin::PluginPtr holder;
+  const auto& provider = this->provider(connection.provider, holder);
+  const ClientConfig client = client_for(provider);
+  runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
+  auto response = co_await http_.send(std::move(request));
+  auto parsed = parse_token_response(provider.oauth, response, store::now_ms(), &current);
+  if (auto* error = std::get_if<TokenError>(&parsed)) {
+    if (error->needs_reauth()) {
+      connections_.set_status(connection.id, "needs_reauth");
+      record(connection.tenant_id, provider.name, "auth.refresh", "reauth_required", 401, error->error);
+      log::warn(kLog, "refresh of " + connection.id + " refused (" + error->error + "): marked needs_reauth");
+      throw ApiError(http_status::unauthorized, "reauth_required",
+                     "the provider refused the refresh token; the user must authorize again",
+                     provider_error_details(*error));
+    }
+    record(connection.tenant_id, provider.name, "auth.refresh", error->error, 502);
+    throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
+                   provider_error_details(*error));
+  }
+  TokenSet& fresh = std::get<TokenSet>(parsed);
+  const auto sealed = keys_.seal(fresh.to_json(), store::ConnectionStore::token_aad(connection.id));
+  if (!connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms)) {
+    // Another host refreshed at the same moment; its tokens won.
+    store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);
+    co_return Access{winner.id, open_tokens(winner), winner.metadata};
+  }
+  record(connection.tenant_id, provider.name, "auth.refresh", "ok", 200);
+  co_return Access{connection.id, std::move(fresh), connection.metadata};
+}
+
+asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id, const std::string& user_email,
+                                                   const std::string& provider_name) {
+  store::Connection connection = load(tenant_id, user_email, provider_name);
+  RevokeOutcome outcome;
+  plugin::PluginPtr holder = registry_.find_provider(provider_name);
+  const plugin::ProviderDescriptor* provider = holder ? holder->manifest().find_provider(provider_name) : nullptr;
+  if (!provider || provider->oauth.revoke_url.empty()) {
+    outcome.had_endpoint = false;
+  } else {
+    try {
+      TokenSet tokens = open_tokens(connection);
+      const ClientConfig client = clients_(*provider).value_or(ClientConfig{});
+      // Revoking the refresh token ends the whole grant where supported (RFC 7009 2.1).
+      const bool use_refresh =
+          provider->oauth.revoke_auth == plugin::RevokeAuth::client && !tokens.primary.refresh_token.empty();
+      runtime::UpstreamRequest request = revocation_request(
+          provider->oauth, client, use_refresh ? tokens.primary.refresh_token : tokens.primary.access_token);
+      auto response = co_await http_.send(std::move(request));
+      json::error_code ec;
+      json::value body = json::parse(response.body, ec);
+      const bool slack_error = !ec && body.is_object() && body.get_object().if_contains("ok") &&
+                               body.get_object().at("ok").is_bool() && !body.get_object().at("ok").get_bool();
+      if (response.status == 200 && !slack_error) {
+        outcome.revoked_upstream = true;
+      } else {
+        outcome.upstream_error = response.status ? "HTTP " + std::to_string(response.status) : response.error;
+        if (slack_error && body.get_object().if_contains("error"))
+          outcome.upstream_error = json::value_to<std::string>(body.at("error"));
+      }
+    } catch (const ApiError& e) {
+      outcome.upstream_error = e.message;
+    }
+  }
+  connections_.remove(connection.id);
+  record(tenant_id, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
+         outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error);
+  log::info(kLog, "revoked " + connection.id + (outcome.upstream_error.empty() ? "" : " (provider: " + outcome.upstream_error + ")"));
+  co_return outcome;
+}
+
+}  // namespace lagentry::oauth

@@ -1,0 +1,128 @@
+// The OAuth engine: starts and completes authorization-code flows, keeps
+// every connection's tokens encrypted and fresh, and revokes them.
+//
+//  * State: 256 random bits, single use, expiring, bound to tenant, user and
+//    provider, stored hashed. PKCE S256 with a fresh verifier per flow,
+//    stored encrypted. (RFC 9700, RFC 7636.)
+//  * Refresh: shortly before expiry when a token is needed; single-flight per
+//    connection (concurrent callers share one upstream refresh); the new
+//    refresh token is stored atomically with the access token, the old one is
+//    kept when the response has none; invalid_grant marks the connection
+//    needs_reauth and is not retried.
+//  * Revoke: at the provider (RFC 7009 or the provider's own), then locally,
+//    even when the provider fails.
+//
+// Failures are thrown as ApiError with stable codes; messages never contain
+// tokens, secrets or verifiers.
+#pragma once
+
+#include "core/crypto/secret_box.hpp"
+#include "core/net/http_client.hpp"
+#include "core/oauth/oauth_protocol.hpp"
+#include "core/plugin/registry.hpp"
+#include "core/store/activity_log.hpp"
+#include "core/store/api_key_store.hpp"
+#include "core/store/connection_store.hpp"
+#include "core/store/oauth_state_store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace lagentry::oauth {
+
+struct EngineOptions {
+  std::chrono::seconds state_ttl{600};
+  std::chrono::seconds refresh_margin{120};  // refresh tokens expiring within this
+  net::OriginMap browser_origins;            // rewrites authorization URLs (sandbox/demo)
+};
+
+// The operator's OAuth app for a provider, or nullopt when not configured.
+using ClientLookup = std::function<std::optional<ClientConfig>(const plugin::ProviderDescriptor&)>;
+
+struct Authorization {
+  std::string url;
+  std::int64_t expires_at_ms = 0;
+};
+
+struct Connected {
+  std::string connection_id;
+  std::string tenant_id;
+  std::string user_email;
+  std::string provider;
+  std::string scopes;
+  std::string redirect_to;
+};
+
+// A usable token set for one connection.
+struct Access {
+  std::string connection_id;
+  TokenSet tokens;
+  std::string metadata;
+};
+
+struct RevokeOutcome {
+  bool revoked_upstream = false;
+  std::string upstream_error;  // empty when the provider confirmed (or has no endpoint)
+  bool had_endpoint = true;
+};
+
+class OAuthEngine {
+ public:
+  OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http, const plugin::Registry& registry,
+              ClientLookup clients, store::ActivityLog& activity, EngineOptions options);
+  ~OAuthEngine();
+
+  Authorization begin(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
+                      const std::string& scopes, const std::string& redirect_to);
+  // The provider redirected back with a code.
+  boost::asio::awaitable<Connected> complete(const std::string& provider, const std::string& code,
+                                             const std::string& state);
+  // The provider redirected back with an error (e.g. access_denied); consumes the state.
+  void deny(const std::string& provider, const std::string& state, const std::string& error);
+
+  // Fresh tokens, refreshed first when expiring within the margin.
+  boost::asio::awaitable<Access> access(const std::string& tenant_id, const std::string& user_email,
+                                        const std::string& provider);
+  // Refreshes now (single-flight with concurrent callers).
+  boost::asio::awaitable<Access> refresh(const std::string& tenant_id, const std::string& user_email,
+                                         const std::string& provider);
+  boost::asio::awaitable<RevokeOutcome> revoke(const std::string& tenant_id, const std::string& user_email,
+                                               const std::string& provider);
+
+  std::vector<store::Connection> connections(const std::string& tenant_id, const std::string& user_email);
+  const plugin::ProviderDescriptor& provider(const std::string& name, plugin::PluginPtr& holder) const;
+  std::int64_t refresh_margin_ms() const;
+
+  struct Flight;
+
+ private:
+  boost::asio::awaitable<Access> refresh_connection(const std::string& tenant_id, const std::string& user_email,
+                                                    const std::string& provider, bool forced);
+  boost::asio::awaitable<Access> lead_refresh(const store::Connection& connection, bool forced);
+  ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
+  store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
+  TokenSet open_tokens(const store::Connection& connection) const;
+  void record(const std::string& tenant, const std::string& provider, const std::string& action, const std::string& status,
+              int http_status, const std::string& detail = {});
+
+  store::Database& db_;
+  const crypto::KeyRing& keys_;
+  net::HttpClient& http_;
+  const plugin::Registry& registry_;
+  ClientLookup clients_;
+  store::ActivityLog& activity_;
+  EngineOptions options_;
+  store::OAuthStateStore states_;
+  store::ConnectionStore connections_;
+  std::mutex flights_mutex_;
+  std::map<std::string, std::shared_ptr<Flight>> flights_;
+};
+
+}  // namespace lagentry::oauth

@@ -1,0 +1,89 @@
+#include "core/store/api_key_store.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/sha256.hpp"
+#include "core/store/clock.hpp"
+
+#include <soci/soci.h>
+
+namespace lagentry::store {
+namespace {
+ApiKey row_to_key(const soci::row& r) {
+  ApiKey k;
+  k.id = r.get<std::string>(0);
+  k.tenant_id = r.get<std::string>(1);
+  k.name = r.get<std::string>(2);
+  k.scopes = r.get<std::string>(3);
+  k.created_at_ms = r.get<long long>(4);
+  if (r.get_indicator(5) == soci::i_ok) k.revoked_at_ms = r.get<long long>(5);
+  return k;
+}
+constexpr const char* kColumns = "id, tenant_id, name, scopes, created_at, revoked_at";
+}  // namespace
+
+void ApiKeyStore::ensure_tenant(const std::string& tenant_id) {
+  soci::session sql(db_.pool());
+  int exists = 0;
+  sql << "SELECT COUNT(*) FROM tenants WHERE id = :id", soci::use(tenant_id), soci::into(exists);
+  if (exists) return;
+  const long long now = now_ms();
+  sql << "INSERT INTO tenants (id, name, created_at) VALUES (:id, :name, :t)", soci::use(tenant_id), soci::use(tenant_id),
+      soci::use(now);
+}
+
+ApiKey ApiKeyStore::import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, bool admin) {
+  ensure_tenant(tenant_id);
+  const std::string hash = crypto::sha256_hex(plaintext);
+  soci::session sql(db_.pool());
+  ApiKey key{"key_" + hash.substr(0, 12), tenant_id, name, admin ? "tenant admin" : "tenant", now_ms(), std::nullopt};
+  int exists = 0;
+  sql << "SELECT COUNT(*) FROM api_keys WHERE key_hash = :h", soci::use(hash), soci::into(exists);
+  if (!exists)
+    sql << "INSERT INTO api_keys (id, tenant_id, key_hash, name, scopes, created_at) VALUES (:id, :tenant, :h, :name, :scopes, :t)",
+        soci::use(key.id), soci::use(key.tenant_id), soci::use(hash), soci::use(key.name), soci::use(key.scopes),
+        soci::use(key.created_at_ms);
+  return key;
+}
+
+std::pair<ApiKey, std::string> ApiKeyStore::create(const std::string& tenant_id, const std::string& name, bool admin) {
+  std::string plaintext = "lgk_" + crypto::random_token(32);
+  ApiKey key = import(tenant_id, name, plaintext, admin);
+  return {key, plaintext};
+}
+
+std::optional<ApiKey> ApiKeyStore::authenticate(const std::string& plaintext) {
+  if (plaintext.empty() || plaintext.size() > 512) return std::nullopt;
+  const std::string hash = crypto::sha256_hex(plaintext);
+  soci::session sql(db_.pool());
+  soci::row row;
+  sql << "SELECT " << kColumns << " FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL", soci::use(hash),
+      soci::into(row);
+  if (!sql.got_data()) return std::nullopt;
+  return row_to_key(row);
+}
+
+std::vector<ApiKey> ApiKeyStore::list() {
+  soci::session sql(db_.pool());
+  std::vector<ApiKey> keys;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kColumns << " FROM api_keys ORDER BY created_at");
+  for (const auto& r : rows) keys.push_back(row_to_key(r));
+  return keys;
+}
+
+bool ApiKeyStore::revoke(const std::string& id) {
+  soci::session sql(db_.pool());
+  const long long now = now_ms();
+  soci::statement st = (sql.prepare << "UPDATE api_keys SET revoked_at = :t WHERE id = :id AND revoked_at IS NULL",
+                        soci::use(now), soci::use(id));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+std::size_t ApiKeyStore::active_count() {
+  soci::session sql(db_.pool());
+  int n = 0;
+  sql << "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL", soci::into(n);
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace lagentry::store

@@ -1,0 +1,90 @@
+#include "host/setup/key_commands.hpp"
+
+#include "core/store/api_key_store.hpp"
+#include "core/store/connection_store.hpp"
+#include "core/store/migrations.hpp"
+#include "host/setup/secrets.hpp"
+
+#include <iostream>
+
+namespace lagentry::host {
+namespace {
+
+std::unique_ptr<store::Database> open(const Config& config) {
+  auto db = config.database_url.empty() ? store::Database::open_sqlite(config.database_path, 1)
+                                        : store::Database::open_postgresql(config.database_url, 1);
+  store::migrate(*db);
+  return db;
+}
+
+std::string option(const std::vector<std::string>& args, const std::string& name, const std::string& fallback) {
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == name) return args[i + 1];
+  return fallback;
+}
+
+bool flag(const std::vector<std::string>& args, const std::string& name) {
+  for (const auto& a : args)
+    if (a == name) return true;
+  return false;
+}
+
+// Re-seals every connection's tokens with the current key.
+int rotate_encryption(const Config& config) {
+  auto keys = load_key_ring(config);
+  auto db = open(config);
+  store::ConnectionStore connections(*db);
+  int rotated = 0;
+  for (const auto& c : connections.all()) {
+    if (c.tokens.key_id == keys.current_key_id()) continue;
+    const std::string aad = store::ConnectionStore::token_aad(c.id);
+    auto sealed = keys.seal(keys.open(c.tokens, aad), aad);
+    if (connections.replace_tokens(c.id, c.generation, sealed, c.expires_at_ms)) ++rotated;
+  }
+  std::cout << "re-encrypted " << rotated << " connections with key " << keys.current_key_id() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_key_command(const Config& config, const std::vector<std::string>& args) {
+  const std::string verb = args.empty() ? "" : args[0];
+  try {
+    if (verb == "create") {
+      auto db = open(config);
+      store::ApiKeyStore keys(*db);
+      auto [record, plaintext] =
+          keys.create(option(args, "--tenant", "default"), option(args, "--name", "cli"), flag(args, "--admin"));
+      std::cout << plaintext << "\n";
+      std::cerr << "created " << record.id << " for tenant " << record.tenant_id << (record.is_admin() ? " (admin)" : "")
+                << "; the key is shown only once\n";
+      return 0;
+    }
+    if (verb == "list") {
+      auto db = open(config);
+      store::ApiKeyStore keys(*db);
+      for (const auto& k : keys.list())
+        std::cout << k.id << "\t" << k.tenant_id << "\t" << k.scopes << "\t" << k.name << "\t"
+                  << (k.revoked_at_ms ? "revoked" : "active") << "\n";
+      return 0;
+    }
+    if (verb == "revoke" && args.size() == 2) {
+      auto db = open(config);
+      store::ApiKeyStore keys(*db);
+      if (!keys.revoke(args[1])) {
+        std::cerr << "lagentry-host: no active key " << args[1] << "\n";
+        return 1;
+      }
+      std::cout << "revoked " << args[1] << "\n";
+      return 0;
+    }
+    if (verb == "rotate-encryption") return rotate_encryption(config);
+  } catch (const std::exception& e) {
+    std::cerr << "lagentry-host: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "usage: lagentry-host keys create [--tenant T] [--name N] [--admin] | list | revoke ID | rotate-encryption\n";
+  return 2;
+}
+
+}  // namespace lagentry::host

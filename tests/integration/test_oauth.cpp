@@ -1,0 +1,380 @@
+// OAuth flows end to end: the real host, its plugins and SQLite file, and the
+// provider sandbox speaking each provider's wire format over loopback.
+#include "tests/support/host_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/sandbox_process.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <boost/url/parse.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace lagentry::test;
+
+namespace {
+const std::string kUser = "alice@example.com";
+
+HostOptions oauth_host(const SandboxProcess& sandbox, std::map<std::string, std::string> extra = {}) {
+  HostOptions options;
+  for (const char* p : {"google", "slack", "atlassian"}) options.plugins.push_back(product_plugin_dir() / (std::string(p) + ".so"));
+  options.environment = {{"LAGENTRY_UPSTREAM_ORIGINS", sandbox.origin_map()}};
+  for (const char* prefix : {"GOOGLE", "SLACK", "ATLASSIAN", "BITBUCKET"}) {
+    options.environment[std::string(prefix) + "_CLIENT_ID"] = "sandbox-client-id";
+    options.environment[std::string(prefix) + "_CLIENT_SECRET"] = "sandbox-client-secret";
+  }
+  for (auto& [k, v] : extra) options.environment[k] = v;
+  return options;
+}
+
+std::string path_and_query(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  BOOST_REQUIRE_MESSAGE(u.has_value(), "not a URL: " << url);
+  return std::string(u->encoded_path()) + (u->has_query() ? "?" + std::string(u->encoded_query()) : "");
+}
+
+// What the browser does: ask the host for the URL, follow the provider's
+// redirect (the sandbox consents), land on the host's callback.
+struct Flow {
+  std::string authorization_url;
+  std::string callback_target;  // path?query the provider redirected to
+  HttpResult callback;
+};
+
+Flow start_flow(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser,
+                const std::string& extra_query = "") {
+  Flow flow;
+  HttpClient api(host.port());
+  auto url = api.get("/api/v1/unified/auth/" + provider + "/url?user_email=" + user + extra_query);
+  BOOST_REQUIRE_MESSAGE(url.status == 200, url.body);
+  flow.authorization_url = std::string(url.json().at("authorization_url").as_string());
+  HttpClient browser(sandbox.port());
+  browser.set_bearer("");
+  auto consent = browser.get(path_and_query(flow.authorization_url));
+  BOOST_REQUIRE_MESSAGE(consent.status == 302, consent.body);
+  flow.callback_target = path_and_query(consent.header("location"));
+  return flow;
+}
+
+Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser) {
+  Flow flow = start_flow(host, sandbox, provider, user);
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  flow.callback = browser.get(flow.callback_target);
+  BOOST_REQUIRE_MESSAGE(flow.callback.status == 200, flow.callback.body);
+  return flow;
+}
+
+json::value status_of(HostProcess& host, const std::string& provider, const std::string& user = kUser) {
+  HttpClient api(host.port());
+  auto r = api.get("/api/v1/unified/auth/" + provider + "/status?user_email=" + user);
+  BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
+  return r.json();
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(oauth)
+
+BOOST_AUTO_TEST_CASE(google_connect_validate_refresh_revoke) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  Flow flow = connect(host, sandbox, "google");
+  // The authorization URL carries everything Google needs, PKCE included.
+  for (const char* part : {"access_type=offline", "prompt=consent", "code_challenge_method=S256", "code_challenge=",
+                           "client_id=sandbox-client-id", "state=", "/accounts.google.com/o/oauth2/v2/auth"})
+    BOOST_TEST(flow.authorization_url.find(part) != std::string::npos, part);
+  BOOST_TEST(flow.callback.header("referrer-policy") == "no-referrer");
+  BOOST_TEST(flow.callback.body.find("<script") == std::string::npos);
+  BOOST_TEST(flow.callback.body.find("http") == std::string::npos);  // no third-party resources
+
+  auto status = status_of(host, "google");
+  BOOST_TEST(status.at("connected").as_bool());
+  BOOST_TEST(!status.at("needs_reauth").as_bool());
+  BOOST_TEST(status.at("expires_at").as_int64() > 0);
+
+  HttpClient api(host.port());
+  auto valid = api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser);
+  BOOST_TEST(valid.status == 200);
+  BOOST_TEST(valid.json().at("valid").as_bool());
+
+  // Google's refresh response has no refresh_token: the stored one must survive,
+  // so a second refresh works too.
+  for (int i = 0; i < 2; ++i) {
+    auto refreshed = api.post_json("/api/v1/unified/auth/google/refresh?user_email=" + kUser, "{}");
+    BOOST_TEST(refreshed.status == 200, refreshed.body);
+  }
+  BOOST_TEST(sandbox.grants("refresh_token") == 2);
+
+  auto revoked = api.request("DELETE", "/api/v1/unified/auth/google/revoke?user_email=" + kUser);
+  BOOST_TEST(revoked.status == 200, revoked.body);
+  BOOST_TEST(revoked.json().at("provider_revoked").as_bool());
+  BOOST_TEST(!status_of(host, "google").at("connected").as_bool());
+  auto gone = api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser);
+  BOOST_TEST(gone.status == 404);
+  BOOST_TEST(gone.error_code() == "not_connected");
+}
+
+BOOST_AUTO_TEST_CASE(states_are_single_use_provider_bound_and_expiring) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_STATE_TTL_SECONDS", "1"}}));
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+
+  Flow flow = start_flow(host, sandbox, "google");
+  // Another provider's callback with Google's state: refused, and the state is spent.
+  std::string misrouted = flow.callback_target;
+  misrouted.replace(misrouted.find("/auth/google/"), 13, "/auth/slack/");
+  auto mixup = browser.get(misrouted);
+  BOOST_TEST(mixup.status == 400);
+  BOOST_TEST(mixup.body.find("state_provider_mismatch") != std::string::npos, mixup.body);
+  auto after_mixup = browser.get(flow.callback_target);
+  BOOST_TEST(after_mixup.status == 400);
+  BOOST_TEST(after_mixup.body.find("invalid_state") != std::string::npos);
+  BOOST_TEST(!status_of(host, "google").at("connected").as_bool());
+
+  // Replay: the first use connects, the second is refused.
+  Flow second = start_flow(host, sandbox, "google");
+  BOOST_TEST(browser.get(second.callback_target).status == 200);
+  auto replay = browser.get(second.callback_target);
+  BOOST_TEST(replay.status == 400);
+  BOOST_TEST(replay.body.find("invalid_state") != std::string::npos);
+
+  // Expiry.
+  Flow late = start_flow(host, sandbox, "google", "late@example.com");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto expired = browser.get(late.callback_target);
+  BOOST_TEST(expired.status == 400);
+  BOOST_TEST(expired.body.find("invalid_state") != std::string::npos);
+  BOOST_TEST(!status_of(host, "google", "late@example.com").at("connected").as_bool());
+
+  // Forged and missing states.
+  BOOST_TEST(browser.get("/auth/google/callback?code=x&state=forged").status == 400);
+  BOOST_TEST(browser.get("/auth/google/callback?code=x").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(denied_consent_stores_nothing) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  sandbox.control("POST", "consent", R"({"deny":true})");
+  Flow flow = start_flow(host, sandbox, "google");
+  BOOST_TEST(flow.callback_target.find("error=access_denied") != std::string::npos);
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  auto page = browser.get(flow.callback_target);
+  BOOST_TEST(page.status == 400);
+  BOOST_TEST(page.body.find("not granted") != std::string::npos);
+  BOOST_TEST(!status_of(host, "google").at("connected").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(slack_bot_and_user_tokens_and_revocation) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  Flow flow = connect(host, sandbox, "slack");
+  BOOST_TEST(flow.authorization_url.find("user_scope=search:read") != std::string::npos, flow.authorization_url);
+  BOOST_TEST(flow.authorization_url.find("scope=channels:read,channels:history") != std::string::npos);
+  BOOST_TEST(flow.authorization_url.find("code_challenge") == std::string::npos);  // Slack has no PKCE
+  BOOST_TEST(status_of(host, "slack").at("connected").as_bool());
+  HttpClient api(host.port());
+  BOOST_TEST(api.get("/api/v1/unified/auth/slack/validate?user_email=" + kUser).status == 200);
+  auto revoked = api.request("DELETE", "/api/v1/unified/auth/slack/revoke?user_email=" + kUser);
+  BOOST_TEST(revoked.status == 200, revoked.body);
+  BOOST_TEST(revoked.json().at("provider_revoked").as_bool(), revoked.body);
+}
+
+BOOST_AUTO_TEST_CASE(atlassian_rotating_refresh_tokens_and_bitbucket) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  Flow flow = connect(host, sandbox, "atlassian");
+  BOOST_TEST(flow.authorization_url.find("audience=api.atlassian.com") != std::string::npos);
+  HttpClient api(host.port());
+  // Each refresh rotates the refresh token; the next refresh only works if the
+  // new one was stored with the new access token.
+  for (int i = 0; i < 3; ++i) {
+    auto r = api.post_json("/api/v1/unified/auth/atlassian/refresh?user_email=" + kUser, "{}");
+    BOOST_TEST(r.status == 200, r.body);
+  }
+  BOOST_TEST(sandbox.grants("refresh_token") == 3);
+
+  connect(host, sandbox, "bitbucket");
+  BOOST_TEST(status_of(host, "bitbucket").at("connected").as_bool());
+  BOOST_TEST(api.post_json("/api/v1/unified/auth/bitbucket/refresh?user_email=" + kUser, "{}").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_calls_on_an_expired_token_refresh_once) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  sandbox.control("POST", "settings", R"({"access_token_ttl":1})");
+  connect(host, sandbox, "atlassian");  // rotating refresh tokens: a second refresh would fail
+  sandbox.control("POST", "settings", R"({"access_token_ttl":3600})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  std::vector<int> statuses(100, 0);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 100; ++i)
+    callers.emplace_back([&, i] {
+      HttpClient api(host.port());
+      statuses[i] = api.get("/api/v1/unified/auth/atlassian/validate?user_email=" + kUser).status;
+    });
+  for (auto& t : callers) t.join();
+  for (int s : statuses) BOOST_TEST(s == 200);
+  BOOST_TEST(sandbox.grants("refresh_token") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_dead_refresh_token_marks_the_connection_for_reauth) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  sandbox.control("POST", "reset");  // the provider forgets every grant
+  HttpClient api(host.port());
+  auto r = api.post_json("/api/v1/unified/auth/google/refresh?user_email=" + kUser, "{}");
+  BOOST_TEST(r.status == 401);
+  BOOST_TEST(r.error_code() == "reauth_required");
+  BOOST_TEST(r.json().at("error").at("details").at("provider_error").as_string() == "invalid_grant");
+  BOOST_TEST(status_of(host, "google").at("needs_reauth").as_bool());
+  // No retry storm: further calls answer from the stored status.
+  auto token_calls = [&] { return sandbox.control("GET", "stats").at("calls").as_object().if_contains("oauth2.googleapis.com POST /token"); };
+  const auto before = token_calls() ? token_calls()->as_int64() : 0;
+  BOOST_TEST(before == 1);
+  BOOST_TEST(api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser).status == 401);
+  BOOST_TEST(api.post_json("/api/v1/unified/auth/google/refresh?user_email=" + kUser, "{}").status == 401);
+  BOOST_TEST(token_calls()->as_int64() == before);
+}
+
+BOOST_AUTO_TEST_CASE(no_secret_reaches_the_database_file_or_the_log) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  connect(host, sandbox, "slack");
+  Flow pending = start_flow(host, sandbox, "atlassian");  // leaves a PKCE verifier stored
+  host.stop();
+  std::string bytes;
+  for (const char* suffix : {"", "-wal", "-shm"}) bytes += file_bytes(host.database_path().string() + suffix);
+  BOOST_REQUIRE(!bytes.empty());
+  for (const char* secret : {"ya29.", "1//sandbox", "xoxb-", "xoxp-", "sandbox-client-secret", kTestApiKey})
+    BOOST_TEST(bytes.find(secret) == std::string::npos, secret);
+  const std::string state = pending.authorization_url.substr(pending.authorization_url.find("state=") + 6, 43);
+  BOOST_TEST(bytes.find(state) == std::string::npos);
+  const std::string log = host.log();
+  for (const char* secret : {"ya29.", "xoxb-", "sandbox-client-secret", "code="})
+    BOOST_TEST(log.find(secret) == std::string::npos, secret);
+}
+
+BOOST_AUTO_TEST_CASE(api_keys_are_required_and_tenants_are_isolated) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  HttpClient anonymous(host.port());
+  anonymous.set_bearer("");
+  auto missing = anonymous.get("/api/v1/unified/auth/google/status?user_email=" + kUser);
+  BOOST_TEST(missing.status == 401);
+  BOOST_TEST(missing.error_code() == "unauthorized");
+  BOOST_TEST(missing.header("www-authenticate") == "Bearer");
+  anonymous.set_bearer("lgk_not-a-real-key");
+  BOOST_TEST(anonymous.get("/api/v1/unified/connectors").status == 401);
+  BOOST_TEST(anonymous.get("/healthz").status == 200);
+
+  // A key of another tenant, made with the CLI against the same database.
+  auto [code, output] = run_host_command({"keys", "create", "--tenant", "other", "--name", "test"},
+                                         {{"DATABASE_PATH", host.database_path().string()},
+                                          {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_REQUIRE_MESSAGE(code == 0, output);
+  const std::string other_key = output.substr(0, output.find('\n'));
+  BOOST_REQUIRE(other_key.rfind("lgk_", 0) == 0);
+  HttpClient other(host.port());
+  other.set_bearer(other_key);
+  BOOST_TEST(!status_of(host, "google").at("needs_reauth").as_bool());
+  auto theirs = other.get("/api/v1/unified/auth/google/status?user_email=" + kUser);
+  BOOST_TEST(theirs.status == 200);
+  BOOST_TEST(!theirs.json().at("connected").as_bool());
+  BOOST_TEST(other.get("/api/v1/unified/auth/google/validate?user_email=" + kUser).status == 404);
+  BOOST_TEST(other.request("DELETE", "/api/v1/unified/auth/google/revoke?user_email=" + kUser).status == 404);
+  BOOST_TEST(status_of(host, "google").at("connected").as_bool());  // untouched for its owner
+
+  auto [list_code, list] = run_host_command({"keys", "list"}, {{"DATABASE_PATH", host.database_path().string()}});
+  BOOST_TEST(list_code == 0);
+  BOOST_TEST(list.find("other") != std::string::npos);
+  BOOST_TEST(list.find("lgk_") == std::string::npos);  // keys are never shown again
+}
+
+BOOST_AUTO_TEST_CASE(unconfigured_and_unknown_providers) {
+  SandboxProcess sandbox;
+  HostOptions options = oauth_host(sandbox);
+  options.environment.erase("SLACK_CLIENT_SECRET");
+  HostProcess host(options);
+  HttpClient api(host.port());
+  auto slack = api.get("/api/v1/unified/auth/slack/url?user_email=" + kUser);
+  BOOST_TEST(slack.status == 400);
+  BOOST_TEST(slack.error_code() == "provider_not_configured");
+  auto unknown = api.get("/api/v1/unified/auth/myspace/url?user_email=" + kUser);
+  BOOST_TEST(unknown.status == 404);
+  BOOST_TEST(unknown.error_code() == "unknown_provider");
+  BOOST_TEST(api.get("/api/v1/unified/auth/google/url").error_code() == "invalid_request");
+  auto all = api.get("/api/v1/unified/auth/status?user_email=" + kUser);
+  BOOST_REQUIRE(all.status == 200);
+  BOOST_TEST(all.json().at("providers").as_array().size() == 4u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(oauth_tls)
+
+// The browser hop against an HTTPS sandbox, with curl trusting the test CA.
+std::string consent_with_curl(const std::string& authorization_url, const fs::path& ca) {
+  const std::string command = "curl -s -o /dev/null -w '%{redirect_url}' --cacert '" + ca.string() + "' '" +
+                              authorization_url + "'";
+  std::string location;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) location.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return location;
+}
+
+HttpResult tls_connect(HostProcess& host, const TestCertificates& certs) {
+  HttpClient api(host.port());
+  auto url = api.get("/api/v1/unified/auth/google/url?user_email=" + kUser);
+  BOOST_REQUIRE_MESSAGE(url.status == 200, url.body);
+  const std::string authorization_url(url.json().at("authorization_url").as_string());
+  BOOST_TEST(authorization_url.rfind("https://127.0.0.1:", 0) == 0u);
+  const std::string location = consent_with_curl(authorization_url, certs.ca_cert);
+  BOOST_REQUIRE_MESSAGE(location.find("code=") != std::string::npos, "no redirect: " << location);
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  return browser.get(path_and_query(location));
+}
+
+BOOST_AUTO_TEST_CASE(https_sandbox_trusted_through_the_configured_ca_only) {
+  TestCertificates certs = make_test_certificates();
+  SandboxProcess sandbox(&certs);
+  {
+    HostProcess host(oauth_host(sandbox, {{"LAGENTRY_UPSTREAM_CA_FILE", certs.ca_cert.string()}}));
+    auto page = tls_connect(host, certs);
+    BOOST_TEST(page.status == 200, page.body);
+    BOOST_TEST(status_of(host, "google").at("connected").as_bool());
+  }
+  {
+    // Without the CA the sandbox's certificate is not trusted: no tokens are exchanged.
+    HostProcess host(oauth_host(sandbox));
+    auto page = tls_connect(host, certs);
+    BOOST_TEST(page.status == 502, page.body);
+    BOOST_TEST(page.body.find("token_exchange_failed") != std::string::npos);
+    BOOST_TEST(!status_of(host, "google").at("connected").as_bool());
+    BOOST_TEST(host.log().find("certificate verify failed") != std::string::npos, host.log());
+  }
+  fs::remove_all(certs.dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
