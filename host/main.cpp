@@ -12,7 +12,7 @@
 #include "host/setup/key_commands.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
-#include "host/upstream/connection_fetcher.hpp"
+#include "core/runtime/connection_fetcher.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
 
@@ -78,7 +78,7 @@ int run(Config config) {
   net::OriginMap origins = net::OriginMap::parse(config.upstream_origins);
   if (!origins.empty()) log::info("upstream", "origin map: " + config.upstream_origins);
   net::HttpClient http_client(io, client_options, std::move(origins));
-  ConnectionFetcher anonymous_fetcher(http_client, Credentials{});
+  runtime::ConnectionFetcher anonymous_fetcher(http_client, runtime::Credentials{});
 
   oauth::EngineOptions engine_options;
   engine_options.state_ttl = config.state_ttl;

@@ -3,6 +3,8 @@
 #include "core/api_error.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/log/logger.hpp"
+#include "core/runtime/connection_fetcher.hpp"
+#include "core/runtime/operation_runner.hpp"
 #include "core/store/clock.hpp"
 
 #include <boost/asio/post.hpp>
@@ -163,9 +165,26 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
                    "the provider did not issue tokens for this authorization", provider_error_details(*error));
   }
   const TokenSet& tokens = std::get<TokenSet>(parsed);
+  std::string metadata = "{}";
+  if (!provider.oauth.post_connect_operation.empty()) {
+    // The plugin's post-connect hook (e.g. Atlassian's accessible-resources
+    // lookup) runs with the new tokens; its reply is kept with the connection.
+    runtime::ConnectionFetcher fetcher(http_, runtime::Credentials{tokens.primary.access_token,
+                                                                   tokens.user ? tokens.user->access_token : ""});
+    const json::value input = json::object{{"params", json::object{}}, {"body", nullptr}, {"provider", provider.name}};
+    const std::string operation = provider.oauth.post_connect_operation;
+    auto result = co_await runtime::run_operation(holder, operation, input, fetcher);
+    if (result.status >= 400) {
+      record(state->tenant_id, provider.name, "auth.connect", "post_connect_failed", result.status);
+      throw ApiError(http_status::bad_gateway, "post_connect_failed",
+                     "connected, but the " + provider.name + " plugin could not finish setting up: " + result.error_message,
+                     result.error_details);
+    }
+    metadata = json::serialize(result.body);
+  }
   const std::string id = connections_.id_for(state->tenant_id, state->user_email, provider.name);
   const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
-  connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, "{}",
+  connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
                       keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
   record(state->tenant_id, provider.name, "auth.connect", "ok", 200);
   log::info(kLog, "connected " + id + " (" + provider.name + ")");

@@ -3,6 +3,7 @@
 #include "host/api/callback_page.hpp"
 #include "host/http/responses.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/url/url.hpp>
 
 #include <cctype>
@@ -71,6 +72,9 @@ json::object status_entry(const std::string& provider, const store::Connection* 
   entry["expires_at"] = expiry(c->expires_at_ms);
   entry["needs_reauth"] = c->status == "needs_reauth";
   entry["connected_at"] = c->created_at_ms / 1000;
+  json::error_code ec;
+  json::value metadata = json::parse(c->metadata, ec);
+  if (!ec && metadata.is_object() && !metadata.get_object().empty()) entry["metadata"] = std::move(metadata);
   (void)margin_ms;
   return entry;
 }

@@ -198,6 +198,12 @@ BOOST_AUTO_TEST_CASE(atlassian_rotating_refresh_tokens_and_bitbucket) {
   HostProcess host(oauth_host(sandbox));
   Flow flow = connect(host, sandbox, "atlassian");
   BOOST_TEST(flow.authorization_url.find("audience=api.atlassian.com") != std::string::npos);
+  // The post-connect hook kept the user's sites (cloud ids) with the connection.
+  auto status = status_of(host, "atlassian");
+  const auto& sites = status.at("metadata").at("sites").as_array();
+  BOOST_REQUIRE_EQUAL(sites.size(), 2u);
+  BOOST_TEST(sites.at(0).at("id").as_string().size() == 36u);
+  BOOST_TEST(sites.at(1).at("url").as_string().find("https://") == 0u);
   HttpClient api(host.port());
   // Each refresh rotates the refresh token; the next refresh only works if the
   // new one was stored with the new access token.

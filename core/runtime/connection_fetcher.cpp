@@ -1,4 +1,4 @@
-#include "host/upstream/connection_fetcher.hpp"
+#include "core/runtime/connection_fetcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -6,7 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace lagentry::host {
+namespace lagentry::runtime {
 namespace asio = boost::asio;
 using runtime::UpstreamRequest;
 using runtime::UpstreamResponse;
@@ -60,4 +60,4 @@ asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std:
   co_return std::move(state->responses);
 }
 
-}  // namespace lagentry::host
+}  // namespace lagentry::runtime

@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace lagentry::host {
+namespace lagentry::runtime {
 
 // Credentials of the connection an operation runs for; empty when none.
 struct Credentials {
@@ -16,7 +16,7 @@ struct Credentials {
   std::string user_token;    // injected for auth "user" (Slack authed_user)
 };
 
-class ConnectionFetcher : public runtime::Fetcher {
+class ConnectionFetcher : public Fetcher {
  public:
   ConnectionFetcher(net::HttpClient& client, Credentials credentials, std::size_t max_parallel = 8)
       : client_(client), credentials_(std::move(credentials)), max_parallel_(max_parallel) {}
@@ -30,4 +30,4 @@ class ConnectionFetcher : public runtime::Fetcher {
   std::size_t max_parallel_;
 };
 
-}  // namespace lagentry::host
+}  // namespace lagentry::runtime

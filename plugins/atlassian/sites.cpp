@@ -1,0 +1,45 @@
+#include "sites.hpp"
+
+#include <boost/json.hpp>
+
+namespace atlassian {
+namespace json = boost::json;
+
+namespace {
+constexpr const char* kResourcesUrl = "https://api.atlassian.com/oauth/token/accessible-resources";
+
+std::string error_reply(int status, const char* code, const std::string& message) {
+  return json::serialize(json::object{{"status", status}, {"error", {{"code", code}, {"message", message}}}});
+}
+}  // namespace
+
+lagentry::Step sites_step(const lagentry::Call& call) {
+  if (call.first_step())
+    return lagentry::Step::fetch(
+        json::serialize(json::object{{"requests", json::array{json::object{{"method", "GET"}, {"url", kResourcesUrl}}}}}),
+        "sites");
+  const json::value responses = json::parse(call.responses);
+  const json::object& response = responses.at(0).as_object();
+  const auto status = response.at("status").to_number<int>();
+  if (status != 200)
+    return lagentry::Step::reply(error_reply(502, "upstream_error",
+                                             "accessible-resources answered " + std::to_string(status)));
+  json::error_code ec;
+  json::value resources = json::parse(response.at("body").as_string(), ec);
+  if (ec || !resources.is_array())
+    return lagentry::Step::reply(error_reply(502, "upstream_error", "accessible-resources did not answer a list"));
+  json::array sites;
+  for (const auto& r : resources.get_array()) {
+    if (!r.is_object()) continue;
+    const auto& o = r.get_object();
+    json::object site;
+    for (const char* key : {"id", "name", "url"})
+      if (auto* v = o.if_contains(key); v && v->is_string()) site[key] = *v;
+    if (site.contains("id")) sites.push_back(std::move(site));
+  }
+  if (sites.empty())
+    return lagentry::Step::reply(error_reply(403, "no_accessible_sites", "the grant covers no Jira or Confluence site"));
+  return lagentry::Step::reply(json::serialize(json::object{{"status", 200}, {"body", {{"sites", std::move(sites)}}}}));
+}
+
+}  // namespace atlassian
