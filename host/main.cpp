@@ -83,8 +83,13 @@ int run(Config config) {
   oauth::EngineOptions engine_options;
   engine_options.state_ttl = config.state_ttl;
   engine_options.browser_origins = net::OriginMap::parse(config.upstream_origins);
+  auto configured_providers = oauth::ProviderDirectory::load_descriptors(config.providers_dir);
+  if (!configured_providers.empty())
+    log::info("oauth", std::to_string(configured_providers.size()) + " configuration-only providers from " +
+                           config.providers_dir.string());
+  oauth::ProviderDirectory providers(registry, std::move(configured_providers));
   oauth::OAuthEngine engine(
-      *database, key_ring, http_client, registry,
+      *database, key_ring, http_client, providers,
       [&config](const plugin::ProviderDescriptor& provider) { return client_config(provider, config); }, activity,
       engine_options);
 
@@ -94,8 +99,8 @@ int run(Config config) {
     if (!record) return std::nullopt;
     return Principal{record->tenant_id, record->id, record->is_admin()};
   });
-  add_catalog_routes(router, registry, config, *database);
-  add_auth_routes(router, engine, registry, config);
+  add_catalog_routes(router, registry, providers, config, *database);
+  add_auth_routes(router, engine, config);
   add_plugin_routes(router, registry, anonymous_fetcher, activity);
 
   Server server(io, router,

@@ -49,12 +49,12 @@ struct OAuthEngine::Flight {
 };
 
 OAuthEngine::OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http,
-                         const plugin::Registry& registry, ClientLookup clients, store::ActivityLog& activity,
+                         const ProviderDirectory& providers, ClientLookup clients, store::ActivityLog& activity,
                          EngineOptions options)
     : db_(db),
       keys_(keys),
       http_(http),
-      registry_(registry),
+      providers_(providers),
       clients_(std::move(clients)),
       activity_(activity),
       options_(std::move(options)),
@@ -77,10 +77,57 @@ void OAuthEngine::record(const std::string& tenant, const std::string& provider,
   activity_.record(std::move(r));
 }
 
-const plugin::ProviderDescriptor& OAuthEngine::provider(const std::string& name, plugin::PluginPtr& holder) const {
-  holder = registry_.find_provider(name);
-  if (!holder) throw ApiError(http_status::not_found, "unknown_provider", "no loaded plugin provides '" + name + "'");
-  return *holder->manifest().find_provider(name);
+namespace {
+// RFC 8414 section 3: the well-known suffix goes between host and path.
+std::string metadata_url(const std::string& issuer) {
+  auto scheme_end = issuer.find("://");
+  auto path_start = issuer.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (path_start == std::string::npos) return issuer + "/.well-known/oauth-authorization-server";
+  std::string path = issuer.substr(path_start);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return issuer.substr(0, path_start) + "/.well-known/oauth-authorization-server" + path;
+}
+}  // namespace
+
+asio::awaitable<ProviderEntry> OAuthEngine::resolve(const std::string& name) {
+  auto entry = providers_.find(name);
+  if (!entry) throw ApiError(http_status::not_found, "unknown_provider", "no provider named '" + name + "' is configured");
+  const auto& oauth = entry->descriptor->oauth;
+  if (oauth.issuer.empty() || (!oauth.authorization_url.empty() && !oauth.token_url.empty())) co_return *entry;
+  {
+    std::lock_guard lock(discovered_mutex_);
+    if (auto it = discovered_.find(name); it != discovered_.end()) {
+      entry->descriptor = it->second;
+      co_return *entry;
+    }
+  }
+  runtime::UpstreamRequest request;
+  request.url = metadata_url(oauth.issuer);
+  request.auth = "none";
+  request.headers["Accept"] = "application/json";
+  auto response = co_await http_.send(std::move(request));
+  json::error_code ec;
+  json::value metadata = json::parse(response.body, ec);
+  auto field = [&](const char* key) -> std::string {
+    auto* v = !ec && metadata.is_object() ? metadata.get_object().if_contains(key) : nullptr;
+    return v && v->is_string() ? std::string(v->get_string()) : std::string{};
+  };
+  // RFC 8414 section 3.3: the document must name the issuer it was fetched for.
+  if (response.status != 200 || field("issuer") != oauth.issuer || field("authorization_endpoint").empty() ||
+      field("token_endpoint").empty())
+    throw ApiError(http_status::bad_gateway, "discovery_failed",
+                   "could not read authorization server metadata for '" + name + "' from " + oauth.issuer);
+  auto resolved = std::make_shared<plugin::ProviderDescriptor>(*entry->descriptor);
+  resolved->oauth.authorization_url = field("authorization_endpoint");
+  resolved->oauth.token_url = field("token_endpoint");
+  if (resolved->oauth.revoke_url.empty()) resolved->oauth.revoke_url = field("revocation_endpoint");
+  {
+    std::lock_guard lock(discovered_mutex_);
+    discovered_[name] = resolved;
+  }
+  log::info(kLog, "discovered endpoints of " + name + " from " + oauth.issuer);
+  entry->descriptor = resolved;
+  co_return *entry;
 }
 
 ClientConfig OAuthEngine::client_for(const plugin::ProviderDescriptor& provider) const {
@@ -91,13 +138,13 @@ ClientConfig OAuthEngine::client_for(const plugin::ProviderDescriptor& provider)
   return *client;
 }
 
-Authorization OAuthEngine::begin(const std::string& tenant_id, const std::string& user_email,
-                                 const std::string& provider_name, const std::string& scopes,
-                                 const std::string& redirect_to) {
+asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, const std::string& user_email,
+                                                  const std::string& provider_name, const std::string& scopes,
+                                                  const std::string& redirect_to) {
   if (!is_email_like(user_email))
     throw ApiError(http_status::bad_request, "invalid_request", "user_email is required");
-  plugin::PluginPtr holder;
-  const auto& provider = this->provider(provider_name, holder);
+  const ProviderEntry entry = co_await resolve(provider_name);
+  const auto& provider = *entry.descriptor;
   const ClientConfig client = client_for(provider);
   if (provider.oauth.authorization_url.empty())
     throw ApiError(http_status::bad_request, "provider_not_configured",
@@ -122,7 +169,8 @@ Authorization OAuthEngine::begin(const std::string& tenant_id, const std::string
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
   states_.insert(request.state, state);
   record(tenant_id, provider.name, "auth.start", "ok", 200);
-  return {options_.browser_origins.rewrite(authorization_url(provider.oauth, client, request)), state.expires_at_ms};
+  co_return Authorization{options_.browser_origins.rewrite(authorization_url(provider.oauth, client, request)),
+                          state.expires_at_ms};
 }
 
 void OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
@@ -144,8 +192,8 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
   }
   if (code.empty() || code.size() > 4096)
     throw ApiError(http_status::bad_request, "invalid_request", "the callback carries no authorization code");
-  plugin::PluginPtr holder;
-  const auto& provider = this->provider(provider_name, holder);
+  const ProviderEntry entry = co_await resolve(provider_name);
+  const auto& provider = *entry.descriptor;
   const ClientConfig client = client_for(provider);
   std::string verifier;
   if (!state->pkce_verifier.ciphertext.empty())
@@ -166,14 +214,14 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
   }
   const TokenSet& tokens = std::get<TokenSet>(parsed);
   std::string metadata = "{}";
-  if (!provider.oauth.post_connect_operation.empty()) {
+  if (entry.plugin && !provider.oauth.post_connect_operation.empty()) {
     // The plugin's post-connect hook (e.g. Atlassian's accessible-resources
     // lookup) runs with the new tokens; its reply is kept with the connection.
     runtime::ConnectionFetcher fetcher(http_, runtime::Credentials{tokens.primary.access_token,
                                                                    tokens.user ? tokens.user->access_token : ""});
     const json::value input = json::object{{"params", json::object{}}, {"body", nullptr}, {"provider", provider.name}};
     const std::string operation = provider.oauth.post_connect_operation;
-    auto result = co_await runtime::run_operation(holder, operation, input, fetcher);
+    auto result = co_await runtime::run_operation(entry.plugin, operation, input, fetcher);
     if (result.status >= 400) {
       record(state->tenant_id, provider.name, "auth.connect", "post_connect_failed", result.status);
       throw ApiError(http_status::bad_gateway, "post_connect_failed",
@@ -280,13 +328,14 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
   co_return *result;
 }
 
-asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& stale, bool forced) {
-  // Re-read: another process may have refreshed since the caller looked.
-  store::Connection connection = load(stale.tenant_id, stale.user_email, stale.provider);
+asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen, bool forced) {
+  // Re-read: another flight or process may have refreshed since the caller looked.
+  store::Connection connection = load(seen.tenant_id, seen.user_email, seen.provider);
   TokenSet current = open_tokens(connection);
   const std::int64_t now = store::now_ms();
-  if (!forced && connection.generation != stale.generation &&
-      (connection.expires_at_ms == 0 || connection.expires_at_ms - refresh_margin_ms() > now))
+  // A caller that saw an expiring token may arrive just after another flight
+  // (or another host) refreshed it: the fresh token is the answer then.
+  if (!forced && (connection.expires_at_ms == 0 || connection.expires_at_ms - refresh_margin_ms() > now))
     co_return Access{connection.id, std::move(current), connection.metadata};
   if (connection.status == "needs_reauth")
     throw ApiError(http_status::unauthorized, "reauth_required",
@@ -302,8 +351,8 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& stale
     co_return Access{connection.id, std::move(current), connection.metadata};
   }
 
-  plugin::PluginPtr holder;
-  const auto& provider = this->provider(connection.provider, holder);
+  const ProviderEntry entry = co_await resolve(connection.provider);
+  const auto& provider = *entry.descriptor;
   const ClientConfig client = client_for(provider);
   runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
   auto response = co_await http_.send(std::move(request));
@@ -336,8 +385,12 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
                                                    const std::string& provider_name) {
   store::Connection connection = load(tenant_id, user_email, provider_name);
   RevokeOutcome outcome;
-  plugin::PluginPtr holder = registry_.find_provider(provider_name);
-  const plugin::ProviderDescriptor* provider = holder ? holder->manifest().find_provider(provider_name) : nullptr;
+  std::shared_ptr<const plugin::ProviderDescriptor> provider;
+  try {
+    provider = (co_await resolve(provider_name)).descriptor;
+  } catch (const ApiError&) {
+    // Plugin gone or discovery failing: still delete locally below.
+  }
   if (!provider || provider->oauth.revoke_url.empty()) {
     outcome.had_endpoint = false;
   } else {

@@ -19,6 +19,7 @@
 #include "core/crypto/secret_box.hpp"
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_protocol.hpp"
+#include "core/oauth/provider_directory.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
 #include "core/store/api_key_store.hpp"
@@ -75,11 +76,11 @@ struct RevokeOutcome {
 
 class OAuthEngine {
  public:
-  OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http, const plugin::Registry& registry,
+  OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http, const ProviderDirectory& providers,
               ClientLookup clients, store::ActivityLog& activity, EngineOptions options);
   ~OAuthEngine();
 
-  Authorization begin(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
+  boost::asio::awaitable<Authorization> begin(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
                       const std::string& scopes, const std::string& redirect_to);
   // The provider redirected back with a code.
   boost::asio::awaitable<Connected> complete(const std::string& provider, const std::string& code,
@@ -97,7 +98,10 @@ class OAuthEngine {
                                                const std::string& provider);
 
   std::vector<store::Connection> connections(const std::string& tenant_id, const std::string& user_email);
-  const plugin::ProviderDescriptor& provider(const std::string& name, plugin::PluginPtr& holder) const;
+  // The provider by name (404 unknown_provider otherwise), its endpoints
+  // discovered through RFC 8414 metadata when only an issuer is configured.
+  boost::asio::awaitable<ProviderEntry> resolve(const std::string& name);
+  const ProviderDirectory& providers() const { return providers_; }
   std::int64_t refresh_margin_ms() const;
 
   struct Flight;
@@ -115,7 +119,7 @@ class OAuthEngine {
   store::Database& db_;
   const crypto::KeyRing& keys_;
   net::HttpClient& http_;
-  const plugin::Registry& registry_;
+  const ProviderDirectory& providers_;
   ClientLookup clients_;
   store::ActivityLog& activity_;
   EngineOptions options_;
@@ -123,6 +127,8 @@ class OAuthEngine {
   store::ConnectionStore connections_;
   std::mutex flights_mutex_;
   std::map<std::string, std::shared_ptr<Flight>> flights_;
+  std::mutex discovered_mutex_;
+  std::map<std::string, std::shared_ptr<const plugin::ProviderDescriptor>> discovered_;
 };
 
 }  // namespace lagentry::oauth

@@ -91,9 +91,9 @@ std::optional<oauth::ClientConfig> client_config(const plugin::ProviderDescripto
   return client;
 }
 
-void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const plugin::Registry& registry, const Config& config) {
+void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& config) {
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/url", [&](RequestContext& ctx) -> awaitable<Response> {
-    auto start = engine.begin(ctx.tenant(), required_user(ctx), ctx.param("provider"), ctx.query("scopes").value_or(""),
+    auto start = co_await engine.begin(ctx.tenant(), required_user(ctx), ctx.param("provider"), ctx.query("scopes").value_or(""),
                               ctx.query("redirect_to").value_or(""));
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"authorization_url", start.url},
@@ -136,8 +136,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const plugin::R
   router.add(http::verb::delete_, "/api/v1/unified/auth/{provider}", revoke);
 
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/status", [&](RequestContext& ctx) -> awaitable<Response> {
-    plugin::PluginPtr holder;
-    engine.provider(ctx.param("provider"), holder);  // 404 for unknown providers
+    co_await engine.resolve(ctx.param("provider"));  // 404 for unknown providers
     const std::string user = required_user(ctx);
     const store::Connection* found = nullptr;
     auto connections = engine.connections(ctx.tenant(), user);
@@ -150,12 +149,13 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const plugin::R
     const std::string user = required_user(ctx);
     auto connections = engine.connections(ctx.tenant(), user);
     json::array providers;
-    for (const auto& [name, plugin] : registry.snapshot()->by_provider) {
+    for (const auto& provider : engine.providers().all()) {
+      const std::string& name = provider.descriptor->name;
       const store::Connection* found = nullptr;
       for (const auto& c : connections)
         if (c.provider == name) found = &c;
       json::object entry = status_entry(name, found, engine.refresh_margin_ms());
-      entry["configured"] = client_config(*plugin->manifest().find_provider(name), config).has_value();
+      entry["configured"] = client_config(*provider.descriptor, config).has_value();
       providers.push_back(std::move(entry));
     }
     co_return json_response(http::status::ok, json::object{{"user_email", user}, {"providers", std::move(providers)}});

@@ -14,7 +14,7 @@
 
 namespace lagentry::host {
 
-void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const plugin::Registry& registry, const Config& config);
+void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& config);
 
 // The OAuth app of a provider from <PREFIX>_CLIENT_ID/_CLIENT_SECRET/_REDIRECT_URI;
 // the redirect URI defaults to LAGENTRY_PUBLIC_URL + /auth/{provider}/callback.

@@ -21,8 +21,8 @@ json::object connector_json(const plugin::ConnectorDescriptor& connector, const 
 
 }  // namespace
 
-void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
-                        store::Database& database) {
+void add_catalog_routes(Router& router, const plugin::Registry& registry, const oauth::ProviderDirectory& providers,
+                        const Config& config, store::Database& database) {
   router.add(http::verb::get, "/healthz", [&](RequestContext&) -> awaitable<Response> {
     bool database_ok = true;
     try {
@@ -41,15 +41,14 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
   }, Access::open);
 
   router.add(http::verb::get, "/api/v1/unified/auth/providers", [&](RequestContext&) -> awaitable<Response> {
-    json::array providers;
-    for (const auto& [name, plugin] : registry.snapshot()->by_provider) {
-      const auto* provider = plugin->manifest().find_provider(name);
-      json::object entry = plugin::to_json(*provider);
-      entry["plugin"] = plugin->id();
-      entry["configured"] = client_config(*provider, config).has_value();
-      providers.push_back(std::move(entry));
+    json::array list;
+    for (const auto& provider : providers.all()) {
+      json::object entry = plugin::to_json(*provider.descriptor);
+      entry["plugin"] = provider.plugin ? json::value(provider.plugin->id()) : json::value(nullptr);
+      entry["configured"] = client_config(*provider.descriptor, config).has_value();
+      list.push_back(std::move(entry));
     }
-    co_return json_response(http::status::ok, json::object{{"providers", std::move(providers)}});
+    co_return json_response(http::status::ok, json::object{{"providers", std::move(list)}});
   });
 
   router.add(http::verb::get, "/api/v1/unified/connectors", [&](RequestContext&) -> awaitable<Response> {

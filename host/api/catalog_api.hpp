@@ -5,6 +5,7 @@
 //   GET /api/v1/unified/connectors/{provider}/capabilities
 #pragma once
 
+#include "core/oauth/provider_directory.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/store/database.hpp"
 #include "host/config/config.hpp"
@@ -12,7 +13,7 @@
 
 namespace lagentry::host {
 
-void add_catalog_routes(Router& router, const plugin::Registry& registry, const Config& config,
-                        store::Database& database);
+void add_catalog_routes(Router& router, const plugin::Registry& registry, const oauth::ProviderDirectory& providers,
+                        const Config& config, store::Database& database);
 
 }  // namespace lagentry::host

@@ -332,6 +332,51 @@ BOOST_AUTO_TEST_CASE(unconfigured_and_unknown_providers) {
   BOOST_TEST(all.json().at("providers").as_array().size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(a_provider_defined_only_by_a_descriptor_file) {
+  SandboxProcess sandbox;
+  fs::path providers = make_temp_dir("lagentry-providers");
+  // Discovery: only the issuer is given; RFC 8414 metadata supplies the endpoints.
+  { std::ofstream(providers / "acme.json") << R"({"name":"acme-idp","display_name":"Acme IdP","oauth":{
+        "issuer":"https://accounts.google.com","scopes":["openid","email"],"client_auth":"basic","env_prefix":"ACME",
+        "authorization_params":{"access_type":"offline"}}})"; }
+  // Explicit endpoints, client_secret_post.
+  { std::ofstream(providers / "corp.json") << R"({"name":"corp-sso","oauth":{
+        "authorization_url":"https://accounts.google.com/o/oauth2/v2/auth","token_url":"https://oauth2.googleapis.com/token",
+        "scopes":["email"],"client_auth":"form","pkce":true,"env_prefix":"CORP"}})"; }
+  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_PROVIDERS_DIR", providers.string()},
+                                        {"ACME_CLIENT_ID", "sandbox-client-id"},
+                                        {"ACME_CLIENT_SECRET", "sandbox-client-secret"},
+                                        {"CORP_CLIENT_ID", "sandbox-client-id"},
+                                        {"CORP_CLIENT_SECRET", "sandbox-client-secret"}}));
+  HttpClient api(host.port());
+  auto listed = api.get("/api/v1/unified/auth/providers");
+  BOOST_TEST(listed.body.find("\"acme-idp\"") != std::string::npos);
+
+  Flow acme = connect(host, sandbox, "acme-idp");
+  BOOST_TEST(acme.authorization_url.find("/accounts.google.com/o/oauth2/v2/auth") != std::string::npos);
+  BOOST_TEST(acme.authorization_url.find("code_challenge_method=S256") != std::string::npos);
+  BOOST_TEST(status_of(host, "acme-idp").at("connected").as_bool());
+  BOOST_TEST(api.post_json("/api/v1/unified/auth/acme-idp/refresh?user_email=" + kUser, "{}").status == 200);
+  auto revoked = api.request("DELETE", "/api/v1/unified/auth/acme-idp/revoke?user_email=" + kUser);
+  BOOST_TEST(revoked.json().at("provider_revoked").as_bool(), revoked.body);  // revocation_endpoint was discovered
+  BOOST_TEST(host.log().find("discovered endpoints of acme-idp") != std::string::npos);
+
+  connect(host, sandbox, "corp-sso");
+  BOOST_TEST(status_of(host, "corp-sso").at("connected").as_bool());
+  fs::remove_all(providers);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_descriptor_file_stops_startup) {
+  fs::path providers = make_temp_dir("lagentry-providers");
+  { std::ofstream(providers / "broken.json") << R"({"name":"broken","oauth":{"token_url":"nope"}})"; }
+  auto [code, output] = run_host_command({}, {{"LAGENTRY_PROVIDERS_DIR", providers.string()},
+                                              {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey},
+                                              {"DATABASE_PATH", (providers / "x.db").string()}, {"PORT", "0"}});
+  BOOST_TEST(code == 1);
+  BOOST_TEST(output.find("broken.json") != std::string::npos, output);
+  fs::remove_all(providers);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(oauth_tls)

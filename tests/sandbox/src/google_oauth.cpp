@@ -163,6 +163,22 @@ GoogleAuth google_authenticate(const State& state, const Request& request, std::
   return {nullptr, google_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions")};
 }
 
+// RFC 8414 authorization server metadata, with Google's real endpoints (Google
+// publishes the same document as OpenID discovery). Lets the host's
+// "config-only provider" path be tested with discovery from an issuer URL.
+Response metadata(State&, const Request&) {
+  return json_response(200, json::object{
+                                {"issuer", "https://accounts.google.com"},
+                                {"authorization_endpoint", "https://accounts.google.com/o/oauth2/v2/auth"},
+                                {"token_endpoint", "https://oauth2.googleapis.com/token"},
+                                {"revocation_endpoint", "https://oauth2.googleapis.com/revoke"},
+                                {"response_types_supported", json::array{"code"}},
+                                {"grant_types_supported", json::array{"authorization_code", "refresh_token"}},
+                                {"code_challenge_methods_supported", json::array{"plain", "S256"}},
+                                {"token_endpoint_auth_methods_supported",
+                                 json::array{"client_secret_post", "client_secret_basic"}}});
+}
+
 void add_google_oauth_routes(Router& router) {
   auto shape = [](int status, const std::string& message) { return google_error(status, message, reason_for(status)); };
   for (const char* origin : {"accounts.google.com", "oauth2.googleapis.com", "www.googleapis.com", "gmail.googleapis.com"})
@@ -170,6 +186,7 @@ void add_google_oauth_routes(Router& router) {
   router.add("accounts.google.com", "GET", "/o/oauth2/v2/auth", [](State& s, const Request& r) {
     return authorize(s, r, AuthorizeStyle{Provider::google, ' ', true});
   });
+  router.add("accounts.google.com", "GET", "/.well-known/oauth-authorization-server", metadata);
   router.add("oauth2.googleapis.com", "POST", "/token", token);
   router.add("oauth2.googleapis.com", "POST", "/revoke", revoke);
   router.add("oauth2.googleapis.com", "GET|POST", "/tokeninfo", tokeninfo);

@@ -1,0 +1,55 @@
+#include "core/oauth/provider_directory.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace lagentry::oauth {
+namespace fs = std::filesystem;
+
+ProviderDirectory::ProviderDirectory(const plugin::Registry& registry, std::vector<plugin::ProviderDescriptor> configured)
+    : registry_(registry) {
+  for (auto& d : configured) configured_.push_back(std::make_shared<const plugin::ProviderDescriptor>(std::move(d)));
+}
+
+std::optional<ProviderEntry> ProviderDirectory::find(std::string_view name) const {
+  if (auto plugin = registry_.find_provider(name))
+    return ProviderEntry{plugin, std::shared_ptr<const plugin::ProviderDescriptor>(
+                                     plugin, plugin->manifest().find_provider(name))};
+  for (const auto& d : configured_)
+    if (d->name == name) return ProviderEntry{nullptr, d};
+  return std::nullopt;
+}
+
+std::vector<ProviderEntry> ProviderDirectory::all() const {
+  std::vector<ProviderEntry> out;
+  auto snapshot = registry_.snapshot();
+  for (const auto& [name, plugin] : snapshot->by_provider)
+    out.push_back({plugin, std::shared_ptr<const plugin::ProviderDescriptor>(plugin, plugin->manifest().find_provider(name))});
+  for (const auto& d : configured_)
+    if (!snapshot->by_provider.count(d->name)) out.push_back({nullptr, d});
+  return out;
+}
+
+std::vector<plugin::ProviderDescriptor> ProviderDirectory::load_descriptors(const fs::path& dir) {
+  std::vector<plugin::ProviderDescriptor> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    // A descriptor is a manifest's provider entry: validate it with the manifest rules.
+    auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + text.str() + "]}");
+    if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(file.string() + ": " + *error);
+    auto& manifest = std::get<plugin::Manifest>(parsed);
+    out.push_back(std::move(manifest.providers.at(0)));
+  }
+  return out;
+}
+
+}  // namespace lagentry::oauth
