@@ -1,0 +1,77 @@
+#include "calendar.hpp"
+
+namespace google::calendar {
+
+namespace {
+const std::string kEvents = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
+constexpr const char* kScope = "https://www.googleapis.com/auth/calendar.events";
+constexpr int kMaxLimit = 2500;
+
+std::string event_url(std::string_view id) { return kEvents + "/" + percent_encode(id); }
+
+// {"dateTime":".."} or, for all-day events, {"date":"YYYY-MM-DD"}.
+json::value when(const json::object& event, std::string_view key) {
+  const auto* v = event.if_contains(key);
+  if (!v || !v->is_object()) return nullptr;
+  json::value at = string_or_null(v->get_object(), "dateTime");
+  return at.is_null() ? string_or_null(v->get_object(), "date") : at;
+}
+}  // namespace
+
+json::object event_item(const json::object& event, bool include_raw) {
+  json::object out = item(string_of(event, "id"), "event", string_or_null(event, "summary"),
+                          string_or_null(event, "description"), string_or_null(event, "htmlLink"),
+                          string_or_null(event, "created"), string_or_null(event, "updated"));
+  out["start"] = when(event, "start");
+  out["end"] = when(event, "end");
+  out["status"] = string_or_null(event, "status");
+  json::array attendees;
+  if (const auto* list = event.if_contains("attendees"); list && list->is_array())
+    for (const auto& a : list->get_array())
+      if (a.is_object()) attendees.push_back(string_or_null(a.get_object(), "email"));
+  out["attendees"] = std::move(attendees);
+  if (include_raw) out["raw"] = event;
+  return out;
+}
+
+lagentry::Step test(const lagentry::Call& call) { return test_step(call, kEvents + "?maxResults=1", kScope); }
+
+lagentry::Step list(const lagentry::Call& call) {
+  const Input input = Input::parse(call.input);
+  Query query;
+  // Recurring events expanded into instances, in time order: what an agent
+  // asking "what is on my calendar" means (orderBy=startTime needs singleEvents).
+  query.add("maxResults", std::to_string(input.limit(kMaxLimit)))
+      .add("pageToken", input.param("cursor"))
+      .add("timeMin", input.param("timeMin"))
+      .add("timeMax", input.param("timeMax"))
+      .add("singleEvents", "true")
+      .add("orderBy", "startTime");
+  return sequence(call, {request("GET", kEvents + query.str())}, kScope, [&](const Response& r) {
+    return reply(200, page_of(object_body(r), "items",
+                              [&](const json::object& event) { return event_item(event, input.include_raw()); }));
+  });
+}
+
+lagentry::Step get(const lagentry::Call& call) {
+  const Input input = Input::parse(call.input);
+  return sequence(call, {request("GET", event_url(input.id()))}, kScope,
+                  [&](const Response& r) { return reply(200, event_item(object_body(r), input.include_raw())); });
+}
+
+lagentry::Step create(const lagentry::Call& call) {
+  const Input input = Input::parse(call.input);
+  const json::object& body = input.body_object();
+  if (!body.contains("start") || !body.contains("end")) throw lagentry::BadInput("start and end are required");
+  const json::value event = body;
+  return sequence(call, {request("POST", kEvents, &event)}, kScope,
+                  [&](const Response& r) { return reply(201, event_item(object_body(r), input.include_raw())); });
+}
+
+lagentry::Step remove(const lagentry::Call& call) {
+  const std::string id = Input::parse(call.input).id();
+  return sequence(call, {request("DELETE", event_url(id))}, kScope,
+                  [&](const Response&) { return reply(200, json::object{{"id", id}, {"deleted", true}}); });
+}
+
+}  // namespace google::calendar

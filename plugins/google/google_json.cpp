@@ -1,0 +1,285 @@
+#include "google_json.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+#include <stdexcept>
+
+namespace google {
+
+namespace {
+constexpr const char* kUserinfoUrl = "https://www.googleapis.com/oauth2/v2/userinfo";
+constexpr int kDefaultLimit = 20;
+
+const json::object& object_or_empty(const json::value* v) {
+  static const json::object empty;
+  return v && v->is_object() ? v->get_object() : empty;
+}
+}  // namespace
+
+// ---- input and responses ----
+
+Input Input::parse(std::string_view text) {
+  json::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) throw lagentry::BadInput("the input is not a JSON object");
+  const auto& o = doc.get_object();
+  Input in;
+  in.params = object_or_empty(o.if_contains("params"));
+  if (const auto* b = o.if_contains("body")) in.body = *b;
+  in.connection = object_or_empty(o.if_contains("connection"));
+  return in;
+}
+
+std::string Input::param(std::string_view key, std::string_view fallback) const {
+  if (const auto* v = params.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+  return std::string(fallback);
+}
+
+int Input::limit(int cap) const {
+  const std::string text = param("limit");
+  if (text.empty()) return std::min(kDefaultLimit, cap);
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    throw lagentry::BadInput("limit must be a whole number");
+  return std::clamp(value, 1, cap);
+}
+
+std::string Input::id() const {
+  std::string value = param("id");
+  if (value.empty()) throw lagentry::BadInput("an item id is required");
+  return value;
+}
+
+const json::object& Input::body_object() const {
+  if (!body.is_object()) throw lagentry::BadInput("the request body must be a JSON object");
+  return body.get_object();
+}
+
+json::value Response::json() const {
+  json::error_code ec;
+  json::value v = json::parse(body, ec);
+  return ec ? json::value() : v;
+}
+
+std::vector<Response> parse_responses(std::string_view text) {
+  json::value doc = json::parse(text);  // the host's document: malformed is a host bug, not bad input
+  std::vector<Response> out;
+  for (const auto& entry : doc.as_array()) {
+    const auto& o = entry.as_object();
+    Response r;
+    r.status = o.at("status").to_number<int>();
+    r.body = string_of(o, "body");
+    r.error = string_of(o, "error");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// ---- requests ----
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Query& Query::add(std::string_view key, std::string_view value) {
+  if (value.empty()) return *this;
+  if (!text_.empty()) text_ += '&';
+  text_ += std::string(key) + "=" + percent_encode(value);
+  return *this;
+}
+
+json::object request(std::string_view method, std::string url, const json::value* body) {
+  json::object r{{"method", method}, {"url", std::move(url)}, {"headers", {{"Accept", "application/json"}}}};
+  if (body) {
+    r["body"] = json::serialize(*body);
+    r["headers"].as_object()["Content-Type"] = "application/json";
+  }
+  return r;
+}
+
+lagentry::Step fetch(json::array requests, const json::value& state) {
+  return lagentry::Step::fetch(json::serialize(json::object{{"requests", std::move(requests)}}), json::serialize(state));
+}
+
+json::object parse_state(std::string_view state) {
+  if (state.empty()) return {};
+  json::value v = json::parse(state);  // our own bytes, returned verbatim by the host
+  return v.as_object();
+}
+
+// ---- replies ----
+
+lagentry::Step reply(int status, json::value body) {
+  return lagentry::Step::reply(json::serialize(json::object{{"status", status}, {"body", std::move(body)}}));
+}
+
+lagentry::Step error_reply(const ApiError& error) {
+  json::object e{{"code", error.code}, {"message", error.message}};
+  if (!error.details.is_null()) e["details"] = error.details;
+  return lagentry::Step::reply(json::serialize(json::object{{"status", error.status}, {"error", std::move(e)}}));
+}
+
+namespace {
+// Google's envelope: {"error":{"code","message","status","errors":[{"reason",..}]}}.
+// OAuth endpoints answer {"error":"invalid_token","error_description":..} instead.
+struct GoogleError {
+  std::string message;
+  std::string reason;
+  std::string status;
+  json::value raw;
+};
+
+GoogleError read_google_error(const Response& response) {
+  GoogleError out;
+  json::value body = response.json();
+  out.raw = body.is_null() ? json::value(response.body) : body;
+  const auto* error = body.is_object() ? body.get_object().if_contains("error") : nullptr;
+  if (!error) return out;
+  if (error->is_string()) {
+    out.reason = error->get_string();
+    out.message = string_of(body.get_object(), "error_description");
+    return out;
+  }
+  if (!error->is_object()) return out;
+  const auto& e = error->get_object();
+  out.message = string_of(e, "message");
+  out.status = string_of(e, "status");
+  if (const auto* errors = e.if_contains("errors"); errors && errors->is_array() && !errors->get_array().empty())
+    out.reason = string_of(object_or_empty(&errors->get_array().front()), "reason");
+  return out;
+}
+
+bool is_rate_limit(const GoogleError& e) {
+  return e.reason == "rateLimitExceeded" || e.reason == "userRateLimitExceeded" || e.status == "RESOURCE_EXHAUSTED";
+}
+}  // namespace
+
+ApiError map_upstream_error(const Response& response, std::string_view scope) {
+  if (response.status == 0)
+    return {504, "upstream_unavailable", "Google could not be reached: " + response.error, nullptr};
+  const GoogleError g = read_google_error(response);
+  ApiError out;
+  out.details = json::object{{"provider_status", response.status}, {"provider_error", g.raw}};
+  const std::string said = g.message.empty() ? "" : ": " + g.message;
+  const int s = response.status;
+  if (s == 401) {
+    out.status = 401, out.code = "unauthorized", out.message = "Google refused the connection's token" + said;
+  } else if (s == 429 || (s == 403 && is_rate_limit(g))) {
+    out.status = 429, out.code = "rate_limited", out.message = "Google rate limit exceeded" + said;
+  } else if (s == 403 && (g.reason == "insufficientPermissions" || g.reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT")) {
+    out.status = 403, out.code = "insufficient_scope";
+    out.message = "the connection lacks the scope " + std::string(scope) + "; reconnect to grant it";
+  } else if (s == 403) {
+    out.status = 403, out.code = "forbidden", out.message = "Google denied the request" + said;
+  } else if (s == 404 || s == 410) {  // 410: Calendar's "Resource has been deleted"
+    out.status = 404, out.code = "not_found", out.message = g.message.empty() ? "not found" : g.message;
+  } else if (s == 409) {
+    out.status = 409, out.code = "conflict", out.message = "Google reported a conflict" + said;
+  } else if (s >= 400 && s < 500) {
+    out.status = 400, out.code = "invalid_request", out.message = "Google rejected the request" + said;
+  } else {
+    out.status = 502, out.code = "upstream_error", out.message = "Google answered " + std::to_string(s) + said;
+  }
+  return out;
+}
+
+// ---- items ----
+
+json::object page(json::array items, std::string_view next_token) {
+  json::value next = next_token.empty() ? json::value() : json::value(next_token);
+  return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+json::object page_of(const json::object& listing, std::string_view key,
+                     const std::function<json::object(const json::object&)>& to_item) {
+  json::array items;
+  if (const auto* found = listing.if_contains(key); found && found->is_array())
+    for (const auto& entry : found->get_array())
+      if (entry.is_object()) items.push_back(to_item(entry.get_object()));
+  return page(std::move(items), string_of(listing, "nextPageToken"));
+}
+
+json::object item(std::string_view id, std::string_view type, json::value title, json::value snippet, json::value url,
+                  json::value created_at, json::value updated_at) {
+  return {{"id", id},
+          {"type", type},
+          {"title", std::move(title)},
+          {"snippet", std::move(snippet)},
+          {"url", std::move(url)},
+          {"created_at", std::move(created_at)},
+          {"updated_at", std::move(updated_at)}};
+}
+
+json::value string_or_null(const json::object& object, std::string_view key) {
+  std::string value = string_of(object, key);
+  return value.empty() ? json::value() : json::value(value);
+}
+
+std::string string_of(const json::object& object, std::string_view key) {
+  if (const auto* v = object.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+  return {};
+}
+
+std::string rfc3339_from_millis(long long millis) {
+  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+json::object object_body(const Response& response) {
+  json::value v = response.json();
+  if (!v.is_object()) throw std::runtime_error("Google answered " + std::to_string(response.status) + " without a JSON object");
+  return std::move(v.get_object());
+}
+
+lagentry::Step sequence(const lagentry::Call& call, const std::vector<json::object>& plan, std::string_view scope,
+                        const Finish& finish) {
+  const json::object state = parse_state(call.state);
+  std::size_t next = 0;
+  if (!call.first_step()) {
+    const auto responses = parse_responses(call.responses);
+    if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), scope));
+    next = static_cast<std::size_t>(state.at("next").to_number<std::int64_t>());
+    if (next >= plan.size()) return finish(responses.at(0));
+  }
+  return fetch(json::array{plan.at(next)}, json::object{{"next", next + 1}});
+}
+
+// ---- connector test ----
+
+lagentry::Step test_step(const lagentry::Call& call, std::string probe_url, std::string_view scope) {
+  if (call.first_step())
+    return fetch(json::array{request("GET", std::move(probe_url)), request("GET", kUserinfoUrl)}, json::object{});
+  const auto responses = parse_responses(call.responses);
+  if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), scope));
+  std::string account;
+  if (responses.at(1).ok()) {
+    const json::value info = responses.at(1).json();
+    account = string_of(object_or_empty(&info), "email");
+  }
+  if (account.empty()) {
+    // userinfo needs the email scope; the connection's user is the next best answer.
+    const Input input = Input::parse(call.input);
+    account = input.param("user_email", string_of(input.connection, "account"));
+  }
+  return reply(200, json::object{{"ok", true}, {"account", account}});
+}
+
+}  // namespace google

@@ -1,0 +1,110 @@
+// Shared by the Gmail, Drive and Calendar operations: reading the input and
+// responses documents, building fetch requests, items, pages and replies, and
+// mapping Google's errors onto the unified error model (docs/connectors.md).
+#pragma once
+
+#include <lagentry/plugin.hpp>
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace google {
+namespace json = boost::json;
+
+// The parts of the input document an operation reads.
+struct Input {
+  json::object params;      // query parameters and path captures, all strings
+  json::value body;         // null when the call had no body
+  json::object connection;  // non-secret connection metadata
+
+  static Input parse(std::string_view text);  // throws BadInput
+
+  std::string param(std::string_view key, std::string_view fallback = "") const;
+  bool include_raw() const { return param("include_raw") == "true"; }
+  // params.limit: 20 when absent, clamped to [1, cap]; a non-number is BadInput.
+  int limit(int cap) const;
+  // params.id (the path capture); BadInput when missing.
+  std::string id() const;
+  // The body as an object; BadInput otherwise.
+  const json::object& body_object() const;
+};
+
+// One entry of the responses document.
+struct Response {
+  int status = 0;           // 0: transport failure
+  std::string body;
+  std::string error;        // the transport failure, when status is 0
+  bool ok() const { return status >= 200 && status < 300; }
+  json::value json() const;  // the body parsed; null when empty or not JSON
+};
+std::vector<Response> parse_responses(std::string_view text);
+
+// "k=v&k2=v2" with percent-encoded values; empty values are left out.
+class Query {
+ public:
+  Query& add(std::string_view key, std::string_view value);
+  std::string str() const { return text_.empty() ? "" : "?" + text_; }
+
+ private:
+  std::string text_;
+};
+std::string percent_encode(std::string_view text);
+
+// One fetch request ("auth" is left to its default, the connection's token).
+json::object request(std::string_view method, std::string url, const json::value* body = nullptr);
+lagentry::Step fetch(json::array requests, const json::value& state);
+// The state handed back by the host (a JSON object; empty on the first step).
+json::object parse_state(std::string_view state);
+
+lagentry::Step reply(int status, json::value body);
+
+// The unified error model's fields for one reply.
+struct ApiError {
+  int status = 502;
+  std::string code;
+  std::string message;
+  json::value details;
+};
+lagentry::Step error_reply(const ApiError& error);
+// Maps a failed upstream response (docs/connectors.md, Errors). `scope` names
+// the scope the operation needs, for the insufficient_scope message.
+ApiError map_upstream_error(const Response& response, std::string_view scope);
+
+// {"items":[...],"next_cursor":...}; an empty token is the last page.
+json::object page(json::array items, std::string_view next_token);
+
+// The common item shape; the nullable fields take json null.
+json::object item(std::string_view id, std::string_view type, json::value title, json::value snippet, json::value url,
+                  json::value created_at, json::value updated_at);
+// A list response ({"<key>":[...],"nextPageToken":..}) as a page.
+json::object page_of(const json::object& listing, std::string_view key,
+                     const std::function<json::object(const json::object&)>& to_item);
+// A string member, or null when absent or empty.
+json::value string_or_null(const json::object& object, std::string_view key);
+std::string string_of(const json::object& object, std::string_view key);
+
+// Milliseconds since the epoch -> "2024-05-01T12:00:00Z".
+std::string rfc3339_from_millis(long long millis);
+
+// The body of a successful response as an object; std::runtime_error (a
+// plugin_error for the client) when Google answered something else.
+json::object object_body(const Response& response);
+
+// Performs `plan` one request per step (the state is the next index), stops at
+// the first failure with the mapped error, and answers `finish(last response)`.
+// The plan is rebuilt from the same input at every step, so it must be a pure
+// function of the input.
+using Finish = std::function<lagentry::Step(const Response&)>;
+lagentry::Step sequence(const lagentry::Call& call, const std::vector<json::object>& plan, std::string_view scope,
+                        const Finish& finish);
+
+// Connector test: `probe` proves the connector's API answers, userinfo names
+// the account (falling back to the connection's user when it cannot).
+lagentry::Step test_step(const lagentry::Call& call, std::string probe_url, std::string_view scope);
+
+}  // namespace google
