@@ -1,0 +1,185 @@
+#include "api.hpp"
+
+#include "errors.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+namespace atlassian {
+
+namespace {
+const json::value kNull;
+
+json::value object_member(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? *v : json::value(json::object());
+}
+
+std::string fetch_document(const Request& r) {
+  json::object request{{"method", r.method}, {"url", r.url}, {"headers", {{"Accept", "application/json"}}}};
+  if (!r.body.is_null()) {
+    request["headers"].get_object()["Content-Type"] = "application/json";
+    request["body"] = json::serialize(r.body);
+  }
+  return json::serialize(json::object{{"requests", json::array{std::move(request)}}});
+}
+
+// Digits of `text` from `at`, or -1.
+int digits(std::string_view text, std::size_t at, std::size_t count) {
+  int value = 0;
+  if (at + count > text.size()) return -1;
+  auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + count, value);
+  return ec == std::errc() && end == text.data() + at + count ? value : -1;
+}
+}  // namespace
+
+Input::Input(std::string_view text) {
+  json::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) throw lagentry::BadInput("the input is not a JSON object");
+  params_ = object_member(doc.get_object(), "params");
+  body_ = object_member(doc.get_object(), "body");
+  if (const auto* c = doc.get_object().if_contains("connection")) connection_ = *c;
+}
+
+std::string Input::param(std::string_view key) const { return text_at(params_, key); }
+
+std::string Input::required_param(std::string_view key) const {
+  std::string value = param(key);
+  if (value.empty()) throw lagentry::BadInput("the parameter '" + std::string(key) + "' is required");
+  return value;
+}
+
+std::string Input::body_text(std::string_view key) const { return text_at(body_, key); }
+
+std::size_t Input::limit(std::size_t fallback, std::size_t max) const {
+  const std::string text = param("limit");
+  if (text.empty()) return std::min(fallback, max);
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0)
+    throw lagentry::BadInput("limit must be a positive whole number");
+  return std::min(value, max);
+}
+
+std::string Context::jira(std::string_view path) const {
+  return "https://api.atlassian.com/ex/jira/" + site.id + "/rest/api/3/" + std::string(path);
+}
+
+std::string Context::confluence(std::string_view path) const {
+  return "https://api.atlassian.com/ex/confluence/" + site.id + "/wiki/api/v2/" + std::string(path);
+}
+
+lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
+  Context context{Input(call.input), {}};
+  if (operation.needs_site) {
+    auto chosen = select_site(context.input.connection(), context.input.param("site"));
+    if (auto* failure = std::get_if<Failure>(&chosen)) return lagentry::Step::reply(failure_reply(*failure));
+    context.site = std::get<Site>(std::move(chosen));
+  }
+  std::size_t stage = 0;
+  Answer answer;
+  if (!call.first_step()) {
+    stage = std::stoul(std::string(call.state));
+    const json::value responses = json::parse(call.responses);
+    const json::object& response = responses.at(0).as_object();
+    answer.status = response.at("status").to_number<int>();
+    const std::string body = text_at(response, "body");
+    json::error_code ec;
+    if (!body.empty()) answer.body = json::parse(body, ec);
+    if (ec) answer.body = body;  // not JSON: keep the text for the error details
+    if (auto failure = classify(answer.status, answer.body, text_at(response, "error")))
+      return lagentry::Step::reply(failure_reply(*failure, answer.status, answer.body));
+  }
+  if (stage >= operation.stages.size() || !operation.stages[stage])
+    throw std::runtime_error("operation continued past its last stage");
+  Next next = operation.stages[stage](context, answer);
+  if (!next.fetch) return lagentry::Step::reply(std::move(next.reply));
+  return lagentry::Step::fetch(fetch_document(*next.fetch), std::to_string(stage + 1));
+}
+
+json::object make_item(const Input& input, ItemFields fields, const json::value& raw) {
+  json::object item{{"id", std::move(fields.id)},
+                    {"type", std::move(fields.type)},
+                    {"title", std::move(fields.title)},
+                    {"snippet", std::move(fields.snippet)},
+                    {"url", std::move(fields.url)},
+                    {"created_at", std::move(fields.created_at)},
+                    {"updated_at", std::move(fields.updated_at)}};
+  if (input.include_raw()) item["raw"] = raw;
+  return item;
+}
+
+std::string reply_json(const json::value& body, int status) {
+  return json::serialize(json::object{{"status", status}, {"body", body}});
+}
+
+std::string page_reply(json::array items, const std::string& next_cursor) {
+  return reply_json(json::object{{"items", std::move(items)},
+                                 {"next_cursor", next_cursor.empty() ? json::value(nullptr) : json::value(next_cursor)}});
+}
+
+json::value utc_time(const json::value& value) {
+  if (!value.is_string()) return nullptr;
+  const std::string_view t = value.get_string();
+  const int year = digits(t, 0, 4), month = digits(t, 5, 2), day = digits(t, 8, 2);
+  const int hour = digits(t, 11, 2), minute = digits(t, 14, 2), second = digits(t, 17, 2);
+  if (year < 0 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || t.size() < 19) return nullptr;
+  std::size_t at = 19;
+  if (at < t.size() && t[at] == '.')
+    for (++at; at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])); ++at) {
+    }
+  int offset_minutes = 0;
+  if (at < t.size() && (t[at] == '+' || t[at] == '-')) {
+    const int sign = t[at] == '-' ? -1 : 1;
+    const bool colon = at + 3 < t.size() && t[at + 3] == ':';
+    const int oh = digits(t, at + 1, 2), om = digits(t, at + (colon ? 4 : 3), 2);
+    if (oh < 0 || om < 0) return nullptr;
+    offset_minutes = sign * (oh * 60 + om);
+  }
+  using namespace std::chrono;
+  const sys_days date{year_month_day{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)}};
+  const auto at_utc = date + hours(hour) + minutes(minute - offset_minutes) + seconds(second);
+  const auto utc_day = floor<days>(at_utc);
+  const year_month_day ymd{utc_day};
+  const hh_mm_ss<seconds> time{at_utc - utc_day};
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
+  return json::value(text);
+}
+
+std::string query_value(std::string_view value) { return boost::urls::encode(value, boost::urls::unreserved_chars); }
+
+json::value snippet_of(std::string_view text, std::size_t max) {
+  if (text.empty()) return nullptr;
+  if (text.size() <= max) return json::value(text);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return json::value(std::string(text.substr(0, cut)) + "...");
+}
+
+std::string text_at(const json::value& o, std::string_view key) {
+  const auto& v = at(o, key);
+  return v.is_string() ? std::string(v.get_string()) : std::string();
+}
+
+json::value nullable_text(const json::value& o, std::string_view key) {
+  const auto& v = at(o, key);
+  return v.is_string() && !v.get_string().empty() ? v : json::value(nullptr);
+}
+
+const json::value& at(const json::value& o, std::string_view key) {
+  const auto* v = o.is_object() ? o.get_object().if_contains(key) : nullptr;
+  return v ? *v : kNull;
+}
+
+}  // namespace atlassian
