@@ -20,11 +20,14 @@ json::value href(const json::value& object, std::string_view rel) {
 }
 
 json::object repository_item(const Context& c, const json::value& repo) {
+  std::string id = text_at(repo, "full_name");  // "<workspace>/<slug>"; ids travel in paths, so ':' instead
+  if (auto slash = id.find('/'); slash != std::string::npos) id[slash] = ':';
   json::object item = make_item(c.input,
-                                {text_at(repo, "full_name"), "repository", nullable_text(repo, "name"),
+                                {id, "repository", nullable_text(repo, "name"),
                                  nullable_text(repo, "description"), href(repo, "html"), utc_time(at(repo, "created_on")),
                                  utc_time(at(repo, "updated_on"))},
                                 repo);
+  item["full_name"] = nullable_text(repo, "full_name");
   item["slug"] = nullable_text(repo, "slug");
   item["is_private"] = at(repo, "is_private");
   item["language"] = nullable_text(repo, "language");
@@ -69,10 +72,10 @@ Next list_repositories(const Context& c, const Answer&) {
 }
 
 Next get_repository(const Context& c, const Answer&) {
-  const std::string id = c.input.required_param("id");  // "workspace/slug"
-  const auto slash = id.find('/');
+  const std::string id = c.input.required_param("id");  // "<workspace>:<slug>" (or "<workspace>/<slug>")
+  const auto slash = id.find_first_of(":/");
   if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
-    throw lagentry::BadInput("a repository id is '<workspace>/<slug>'");
+    throw lagentry::BadInput("a repository id is '<workspace>:<slug>'");
   return Next::get({"GET", api("repositories/" + query_value(id.substr(0, slash)) + "/" + query_value(id.substr(slash + 1)))});
 }
 Next repository_reply(const Context& c, const Answer& a) { return Next::answer(reply_json(repository_item(c, a.body))); }

@@ -185,7 +185,8 @@ BOOST_AUTO_TEST_CASE(bitbucket_pages_with_next_urls) {
   auto page = list.reply().at("body");
   const std::string next(page.at("next_cursor").as_string());
   BOOST_TEST(next == "https://api.bitbucket.org/2.0/repositories/sandbox-team?page=2&pagelen=10");
-  BOOST_TEST(page.at("items").at(0).at("id").as_string() == "sandbox-team/service-01");
+  BOOST_TEST(page.at("items").at(0).at("id").as_string() == "sandbox-team:service-01");
+  BOOST_TEST(page.at("items").at(0).at("full_name").as_string() == "sandbox-team/service-01");
   BOOST_TEST(page.at("items").at(0).at("snippet").is_null());
   BOOST_TEST(page.at("items").at(0).at("created_at").as_string() == "2024-01-01T00:00:00Z");
   auto second = loaded.start("bitbucket-repositories.list",
@@ -207,7 +208,7 @@ BOOST_AUTO_TEST_CASE(bitbucket_pages_with_next_urls) {
   BOOST_TEST(pr.at("source_branch").as_string() == "feature/cache");
   BOOST_TEST(prs.reply().at("body").at("next_cursor").is_null());
 
-  auto missing = loaded.start("bitbucket-repositories.get", R"({"params":{"id":"sandbox-team/nope"}})");
+  auto missing = loaded.start("bitbucket-repositories.get", R"({"params":{"id":"sandbox-team:nope"}})");
   BOOST_TEST(missing.url() == "https://api.bitbucket.org/2.0/repositories/sandbox-team/nope");
   missing.answer(404, R"({"type":"error","error":{"message":"Repository not found"}})");
   BOOST_TEST(missing.reply().at("error").at("message").as_string() == "Repository not found");
