@@ -9,10 +9,10 @@
 #include "core/store/api_key_store.hpp"
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
+#include "host/api/connector_api.hpp"
 #include "host/setup/key_commands.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
-#include "core/runtime/connection_fetcher.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
 
@@ -78,7 +78,6 @@ int run(Config config) {
   net::OriginMap origins = net::OriginMap::parse(config.upstream_origins);
   if (!origins.empty()) log::info("upstream", "origin map: " + config.upstream_origins);
   net::HttpClient http_client(io, client_options, std::move(origins));
-  runtime::ConnectionFetcher anonymous_fetcher(http_client, runtime::Credentials{});
 
   oauth::EngineOptions engine_options;
   engine_options.state_ttl = config.state_ttl;
@@ -101,7 +100,9 @@ int run(Config config) {
   });
   add_catalog_routes(router, registry, providers, config, *database);
   add_auth_routes(router, engine, config);
-  add_plugin_routes(router, registry, anonymous_fetcher, activity);
+  OperationServices services{engine, http_client, activity};
+  add_connector_routes(router, registry, services);
+  add_plugin_routes(router, registry, services);
 
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},

@@ -4,15 +4,12 @@
 #pragma once
 
 #include "core/plugin/registry.hpp"
-#include "core/runtime/upstream.hpp"
-#include "core/store/activity_log.hpp"
-#include "host/http/router.hpp"
+#include "host/api/operation_call.hpp"
 
 namespace lagentry::host {
 
 // Installs the fallback that serves manifest routes under /api/v1/unified.
-// Every call is recorded in the activity log.
-void add_plugin_routes(Router& router, const plugin::Registry& registry, runtime::Fetcher& fetcher,
-                       store::ActivityLog& activity);
+// With ?user_email= the route's provider connection supplies the tokens.
+void add_plugin_routes(Router& router, const plugin::Registry& registry, OperationServices& services);
 
 }  // namespace lagentry::host

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(sigterm_drains_and_keeps_activity) {
 
   soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
   int rows = 0;
-  sql << "SELECT COUNT(*) FROM activity_log WHERE provider = 'echo' AND action = 'route.echo.post'", soci::into(rows);
+  sql << "SELECT COUNT(*) FROM activity_log WHERE provider = 'echo' AND action = 'echo.post'", soci::into(rows);
   BOOST_TEST(rows == 25);
 }
 

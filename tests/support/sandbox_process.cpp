@@ -66,7 +66,7 @@ std::string SandboxProcess::base_url() const {
 boost::json::value SandboxProcess::control(const std::string& method, const std::string& path, const std::string& body) {
   HttpClient client(port_);
   client.set_bearer("");
-  auto r = method == "GET" ? client.get("/_sandbox/" + path) : client.post_json("/_sandbox/" + path, body);
+  auto r = method == "POST" ? client.post_json("/_sandbox/" + path, body) : client.request(method, "/_sandbox/" + path);
   if (r.status != 200) throw std::runtime_error("sandbox control " + path + " answered " + std::to_string(r.status) + ": " + r.body);
   return boost::json::parse(r.body);
 }

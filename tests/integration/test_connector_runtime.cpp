@@ -1,0 +1,86 @@
+// The connector runtime with a test plugin against the sandbox: token
+// injection, refresh on 401, retries on 429, error mapping, validation and
+// the activity log.
+#include "tests/support/oauth_flow.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+using namespace lagentry::test;
+
+namespace {
+HostOptions probe_host(const SandboxProcess& sandbox) {
+  HostOptions options = oauth_host(sandbox);
+  options.plugins = {test_plugin("probe")};
+  return options;
+}
+const std::string kLabels = "/api/v1/unified/connectors/probe-labels/items?user_email=" + kUser;
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(connector_runtime_api)
+
+BOOST_AUTO_TEST_CASE(items_refresh_retries_and_activity) {
+  SandboxProcess sandbox;
+  HostProcess host(probe_host(sandbox));
+  connect(host, sandbox, "probe");
+  HttpClient api(host.port());
+
+  auto list = api.get(kLabels);
+  BOOST_REQUIRE_MESSAGE(list.status == 200, list.body);
+  auto body = list.json();
+  BOOST_TEST(body.at("items").as_array().size() > 3u);
+  BOOST_TEST(body.at("next_cursor").is_null());
+  BOOST_TEST(api.get("/api/v1/unified/connectors/probe-labels/test?user_email=" + kUser).status == 200);
+
+  // The provider revoked the access token early: one refresh, one retry, success.
+  sandbox.control("POST", "tokens/expire", R"({"all":true})");
+  auto after_expiry = api.get(kLabels);
+  BOOST_TEST(after_expiry.status == 200, after_expiry.body);
+  BOOST_TEST(sandbox.grants("refresh_token") == 1);
+
+  // 429 with Retry-After, then success: the host retries the idempotent GET.
+  sandbox.control("POST", "faults", R"({"origin":"gmail.googleapis.com","status":429,"count":1,"retry_after":1})");
+  BOOST_TEST(api.get(kLabels).status == 200);
+  // Persistent 503s: retries run out and the plugin maps it to 502.
+  sandbox.control("POST", "faults", R"({"origin":"gmail.googleapis.com","status":503,"count":5})");
+  auto outage = api.get(kLabels);
+  BOOST_TEST(outage.status == 502);
+  BOOST_TEST(outage.error_code() == "upstream_error");
+  BOOST_TEST(outage.json().at("error").at("details").at("provider_status").as_int64() == 503);
+  sandbox.control("DELETE", "faults");
+
+  host.stop();
+  soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
+  int with_items = 0, errors = 0;
+  sql << "SELECT COUNT(*) FROM activity_log WHERE connector = 'probe-labels' AND action = 'probe-labels.list'"
+         " AND status = 'ok' AND item_count > 3 AND latency_ms >= 0",
+      soci::into(with_items);
+  sql << "SELECT COUNT(*) FROM activity_log WHERE connector = 'probe-labels' AND status = 'upstream_error' AND http_status = 502",
+      soci::into(errors);
+  BOOST_TEST(with_items == 3);
+  BOOST_TEST(errors == 1);
+}
+
+BOOST_AUTO_TEST_CASE(requests_are_validated_before_any_upstream_call) {
+  SandboxProcess sandbox;
+  HostProcess host(probe_host(sandbox));
+  HttpClient api(host.port());
+  auto expect = [&](const std::string& target, int status, const std::string& code, const std::string& method = "GET") {
+    auto r = api.request(method, target, method == "POST" ? "{}" : "", {{"Content-Type", "application/json"}});
+    BOOST_TEST(r.status == status, target << " -> " << r.status << " " << r.body);
+    BOOST_TEST(r.error_code() == code, target);
+  };
+  expect("/api/v1/unified/connectors/nope/items?user_email=" + kUser, 404, "unknown_connector");
+  expect("/api/v1/unified/connectors/probe-labels/items", 400, "invalid_request");  // no user_email
+  expect(kLabels + "&limit=0", 400, "invalid_request");
+  expect(kLabels + "&limit=ten", 400, "invalid_request");
+  expect("/api/v1/unified/connectors/probe-labels/items?user_email=" + kUser, 405, "unsupported_operation", "POST");
+  expect("/api/v1/unified/connectors/probe-labels/search?user_email=" + kUser + "&q=x", 405, "unsupported_operation");
+  expect(kLabels, 404, "not_connected");
+  auto stats = sandbox.control("GET", "stats").at("calls").as_object();
+  BOOST_TEST(!stats.contains("gmail.googleapis.com GET /gmail/v1/users/me/labels"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
