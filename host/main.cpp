@@ -7,6 +7,7 @@
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_engine.hpp"
 #include "core/store/api_key_store.hpp"
+#include "host/api/admin_api.hpp"
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
 #include "host/api/connector_api.hpp"
@@ -15,6 +16,7 @@
 #include "host/api/plugin_routes.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
+#include "host/plugins/plugin_watcher.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -103,6 +105,7 @@ int run(Config config) {
   OperationServices services{engine, http_client, activity};
   add_connector_routes(router, registry, services);
   add_plugin_routes(router, registry, services);
+  add_admin_routes(router, registry);
 
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},
@@ -112,6 +115,9 @@ int run(Config config) {
     config.public_url = "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   server.start();
   log::info(kLog, "listening on http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
+
+  PluginWatcher watcher(io, registry);
+  watcher.start();
 
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   asio::signal_set reload_signal(io, SIGHUP);
@@ -133,6 +139,7 @@ int run(Config config) {
                         std::to_string(server.open_connections()) + " connections (grace " +
                         std::to_string(config.shutdown_grace.count()) + "s)");
     reload_signal.cancel();
+    watcher.stop();
     grace_timer.expires_after(config.shutdown_grace);
     grace_timer.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;

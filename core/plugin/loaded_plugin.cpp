@@ -75,10 +75,8 @@ StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view inp
 
   lg_step step{};
   step.struct_size = sizeof(lg_step);
-  ++in_flight_;
   StepResult result;
   result.code = table_->invoke(&call, &step);
-  --in_flight_;
   result.kind = step.kind == LG_STEP_FETCH ? LG_STEP_FETCH : LG_STEP_REPLY;
   result.json = adopt(step.json, step.json_length);
   result.state = adopt(step.state, step.state_length);

@@ -63,8 +63,19 @@ class LoadedPlugin {
   StepResult invoke(std::string_view operation, std::string_view input, std::string_view state = {},
                     std::string_view responses = {}) const;
 
-  // Requests currently inside invoke() (for the admin view and tests).
-  int in_flight() const { return in_flight_.load(); }
+  // API requests currently served by this version (the admin view): a
+  // request holds one of these from routing to its response.
+  class RequestHold {
+   public:
+    explicit RequestHold(const LoadedPlugin& plugin) : plugin_(&plugin) { ++plugin_->requests_; }
+    ~RequestHold() { --plugin_->requests_; }
+    RequestHold(const RequestHold&) = delete;
+    RequestHold& operator=(const RequestHold&) = delete;
+
+   private:
+    const LoadedPlugin* plugin_;
+  };
+  int requests_in_flight() const { return requests_.load(); }
 
  private:
   // Declared first so it is destroyed last: the library may use it until unloaded.
@@ -74,7 +85,7 @@ class LoadedPlugin {
   Manifest manifest_;
   Origin origin_;
   std::chrono::system_clock::time_point loaded_at_;
-  mutable std::atomic<int> in_flight_{0};
+  mutable std::atomic<int> requests_{0};
 };
 
 }  // namespace lagentry::plugin

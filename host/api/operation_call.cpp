@@ -106,6 +106,7 @@ json::object query_params(const RequestContext& ctx) {
 
 asio::awaitable<Response> run_operation_call(OperationCall call, const RequestContext& ctx, OperationServices& services) {
   const auto started = std::chrono::steady_clock::now();
+  const plugin::LoadedPlugin::RequestHold hold(*call.plugin);
   ConnectionContext connection{ctx.tenant(), "", call.provider, {}, false};
   json::value metadata = json::object{};
   if (auto* user = call.params.if_contains("user_email"); user && user->is_string() && !user->get_string().empty()) {

@@ -27,6 +27,7 @@ class HostProcess {
   HostProcess& operator=(const HostProcess&) = delete;
 
   unsigned short port() const { return port_; }
+  int pid() const { return pid_; }
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path plugin_dir() const { return dir_ / "plugins"; }
   std::filesystem::path database_path() const { return dir_ / "lagentry.db"; }

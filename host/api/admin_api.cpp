@@ -1,0 +1,53 @@
+#include "host/api/admin_api.hpp"
+
+#include "host/http/responses.hpp"
+
+namespace lagentry::host {
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+json::object plugins_view(const plugin::Registry& registry) {
+  auto snapshot = registry.snapshot();
+  json::array plugins;
+  for (const auto& p : snapshot->plugins) {
+    json::array providers, connectors;
+    for (const auto& provider : p->manifest().providers) providers.emplace_back(provider.name);
+    for (const auto& connector : p->manifest().connectors) connectors.emplace_back(connector.name);
+    plugins.push_back(json::object{{"id", p->id()},
+                                   {"version", p->version()},
+                                   {"abi_version", std::to_string(LG_ABI_MAJOR(p->abi_version())) + "." +
+                                                       std::to_string(LG_ABI_MINOR(p->abi_version()))},
+                                   {"file", p->origin().source.filename().string()},
+                                   {"sha256", p->origin().sha256},
+                                   {"loaded_at", unix_seconds(p->loaded_at())},
+                                   {"requests_in_flight", p->requests_in_flight()},
+                                   {"providers", std::move(providers)},
+                                   {"connectors", std::move(connectors)}});
+  }
+  json::array errors;
+  for (const auto& e : snapshot->errors)
+    errors.push_back(json::object{{"file", e.file.filename().string()}, {"error", e.message}, {"at", unix_seconds(e.at)}});
+  return {{"plugin_dir", registry.plugin_dir().string()}, {"plugins", std::move(plugins)}, {"errors", std::move(errors)}};
+}
+}  // namespace
+
+void add_admin_routes(Router& router, plugin::Registry& registry) {
+  router.add(http::verb::get, "/admin/plugins", [&](RequestContext&) -> awaitable<Response> {
+    co_return json_response(http::status::ok, plugins_view(registry));
+  }, Access::admin);
+
+  router.add(http::verb::post, "/admin/plugins/reload", [&](RequestContext&) -> awaitable<Response> {
+    auto report = registry.reload();
+    json::object body = plugins_view(registry);
+    body["reload"] = json::object{{"loaded", report.loaded}, {"kept", report.kept}, {"retired", report.retired},
+                                  {"refused", report.refused}};
+    co_return json_response(http::status::ok, body);
+  }, Access::admin);
+}
+
+}  // namespace lagentry::host

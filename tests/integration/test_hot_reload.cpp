@@ -1,0 +1,165 @@
+// Hot reload under load: plugins replaced 50 times while keep-alive clients
+// call them, the admin view, and refused replacements.
+#include "tests/support/host_process.hpp"
+#include "tests/support/http_client.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace lagentry::test;
+
+namespace {
+// Installs `plugin` as echo.so atomically: written under another name, renamed into place.
+void install(HostProcess& host, const std::string& plugin) {
+  const fs::path staging = host.dir() / "echo.so.partial";
+  fs::copy_file(test_plugin(plugin), staging, fs::copy_options::overwrite_existing);
+  fs::rename(staging, host.plugin_dir() / "echo.so");
+}
+
+std::string version_of(HttpClient& client) {
+  auto r = client.post_json("/api/v1/unified/echo/messages", "{}");
+  return r.status == 200 ? std::string(r.json().at("version").as_string()) : "status " + std::to_string(r.status);
+}
+
+bool wait_for_version(HttpClient& client, const std::string& version) {
+  for (int i = 0; i < 400; ++i) {
+    if (version_of(client) == version) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+long resident_kib(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// Distinct private plugin copies currently mapped by the host.
+std::set<std::string> mapped_copies(HostProcess& host) {
+  std::ifstream maps("/proc/" + std::to_string(host.pid()) + "/maps");
+  std::set<std::string> copies;
+  const std::string runtime = (host.dir() / "runtime").string();
+  for (std::string line; std::getline(maps, line);)
+    if (auto at = line.find(runtime); at != std::string::npos) copies.insert(line.substr(at));
+  return copies;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(hot_reload)
+
+BOOST_AUTO_TEST_CASE(fifty_replacements_under_load_lose_no_request) {
+  HostProcess host;
+  install(host, "echo_v1");
+  HttpClient control(host.port());
+  BOOST_REQUIRE(wait_for_version(control, "1.0.0"));  // picked up by the folder watcher
+
+  std::atomic<bool> running{true};
+  std::atomic<long> ok{0}, failed{0};
+  std::mutex seen_mutex;
+  std::set<std::string> seen;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&] {
+      HttpClient client(host.port());  // one keep-alive connection per client
+      while (running) {
+        std::string v;
+        try {
+          v = version_of(client);
+        } catch (const std::exception& e) {
+          v = std::string("exception ") + e.what();
+        }
+        if (v == "1.0.0" || v == "2.0.0") {
+          ++ok;
+        } else {
+          ++failed;
+          std::lock_guard lock(seen_mutex);
+          seen.insert(v);
+        }
+      }
+    });
+
+  long rss_after_10 = 0;
+  for (int i = 1; i <= 50; ++i) {
+    const bool two = i % 2 == 1;
+    install(host, two ? "echo_v2" : "echo_v1");
+    BOOST_REQUIRE_MESSAGE(wait_for_version(control, two ? "2.0.0" : "1.0.0"), "reload " << i << " not seen");
+    if (i == 10) rss_after_10 = resident_kib(host.pid());
+  }
+  running = false;
+  for (auto& t : clients) t.join();
+  const long rss_after_50 = resident_kib(host.pid());
+
+  BOOST_TEST(failed == 0, "unexpected replies: " << (seen.empty() ? "" : *seen.begin()));
+  BOOST_TEST(ok > 200);
+  BOOST_TEST_MESSAGE("requests " << ok << ", RSS after 10 reloads " << rss_after_10 << " KiB, after 50 " << rss_after_50 << " KiB");
+  // Forty more reloads must not cost memory beyond allocator noise.
+  BOOST_TEST(rss_after_50 - rss_after_10 < 4 * 1024);
+  // Old versions really leave memory: only the serving copy stays mapped.
+  std::set<std::string> mapped;
+  for (int i = 0; i < 100; ++i) {
+    mapped = mapped_copies(host);
+    if (mapped.size() <= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST(mapped.size() == 1u);
+  BOOST_TEST(host.log().find("unloaded echo") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(admin_view_broken_replacement_and_removal) {
+  HostOptions options;
+  options.plugins.push_back(test_plugin("echo_v1"));
+  HostProcess host(options);
+  HttpClient admin(host.port());
+
+  // Not for tenant keys: an admin key is needed.
+  auto [code, output] = run_host_command({"keys", "create", "--tenant", "t2"},
+                                         {{"DATABASE_PATH", host.database_path().string()}});
+  BOOST_REQUIRE(code == 0);
+  HttpClient tenant(host.port());
+  tenant.set_bearer(output.substr(0, output.find('\n')));
+  BOOST_TEST(tenant.get("/admin/plugins").status == 403);
+
+  auto view = admin.get("/admin/plugins");
+  BOOST_REQUIRE(view.status == 200);
+  auto body = view.json();
+  const auto& echo = body.at("plugins").at(0);
+  BOOST_TEST(echo.at("id").as_string() == "echo");
+  BOOST_TEST(echo.at("abi_version").as_string() == "1.0");
+  BOOST_TEST(echo.at("sha256").as_string().size() == 64u);
+  BOOST_TEST(echo.at("requests_in_flight").as_int64() == 0);
+
+  // A broken plugin dropped over it is refused; the old version keeps serving.
+  const fs::path staging = host.dir() / "staging.so";
+  fs::copy_file(test_plugin("bad_abi"), staging);
+  fs::rename(staging, host.plugin_dir() / "echo_v1.so");
+  auto reload = admin.post_json("/admin/plugins/reload", "{}");
+  BOOST_REQUIRE(reload.status == 200);
+  auto reloaded = reload.json();
+  BOOST_TEST(reloaded.at("errors").at(0).at("error").as_string().find("not binary compatible") != std::string::npos);
+  BOOST_TEST(reloaded.at("plugins").at(0).at("version").as_string() == "1.0.0");
+  BOOST_TEST(admin.post_json("/api/v1/unified/echo/messages", "{}").status == 200);
+
+  // Removing the file retires the plugin: its routes answer a JSON 404.
+  fs::remove(host.plugin_dir() / "echo_v1.so");
+  HttpClient client(host.port());
+  int status = 0;
+  for (int i = 0; i < 200 && status != 404; ++i) {
+    status = client.post_json("/api/v1/unified/echo/messages", "{}").status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto gone = client.post_json("/api/v1/unified/echo/messages", "{}");
+  BOOST_TEST(gone.status == 404);
+  BOOST_TEST(gone.error_code() == "not_found");
+  BOOST_TEST(admin.get("/admin/plugins").json().at("plugins").as_array().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
