@@ -146,6 +146,13 @@ int run(Config config) {
       log::warn(kLog, "grace period over with " + std::to_string(server.open_connections()) +
                           " connections still open; stopping");
       io.stop();
+      // A request stuck inside a plugin would keep its thread from returning:
+      // do not hang the shutdown on it.
+      std::thread([] {
+        std::this_thread::sleep_for(std::chrono::seconds(5));
+        log::error(kLog, "threads did not stop 5s after the grace period; exiting");
+        std::_Exit(1);
+      }).detach();
     });
     server.drain([&] {
       grace_timer.cancel();

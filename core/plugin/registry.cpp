@@ -47,9 +47,16 @@ bool is_plugin_file(const fs::path& path) { return path.extension() == ".so"; }
 
 Registry::Registry(fs::path plugin_dir, fs::path runtime_dir)
     : plugin_dir_(std::move(plugin_dir)), runtime_dir_(std::move(runtime_dir)), snapshot_(std::make_shared<Snapshot>()) {
-  // Private copies from an earlier run are never mapped again: start clean.
-  std::error_code ignored;
-  fs::remove_all(runtime_dir_, ignored);
+  // Private copies from an earlier run are never mapped again: remove them.
+  // Only our own files (<sha256>.so[.partial]) go: the folder may be shared.
+  std::error_code ec;
+  for (fs::directory_iterator it(runtime_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool ours = name.size() >= 67 && name.find_first_not_of("0123456789abcdef") == 64 &&
+                      (name.substr(64) == ".so" || name.substr(64) == ".so.partial");
+    std::error_code ignored;
+    if (ours) fs::remove(it->path(), ignored);
+  }
 }
 
 ReloadReport Registry::reload() {

@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -45,6 +46,8 @@ int spawn_process(const std::vector<std::string>& argv, const std::map<std::stri
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // Die with the test: a test binary killed by a timeout leaves no server behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) {
       ::dup2(fd, 1);

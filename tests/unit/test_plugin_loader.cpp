@@ -160,4 +160,16 @@ BOOST_AUTO_TEST_CASE(registry_indexes_refuses_and_replaces) {
   BOOST_TEST(!registry.find_provider("echo"));
 }
 
+BOOST_AUTO_TEST_CASE(registry_cleans_only_its_own_stale_copies) {
+  TempDirs dirs;
+  fs::create_directories(dirs.runtime);
+  const fs::path stale = dirs.runtime / (std::string(64, 'a') + ".so");
+  const fs::path foreign = dirs.runtime / "operator-notes.txt";
+  { std::ofstream(stale) << "old copy"; }
+  { std::ofstream(foreign) << "not ours"; }
+  Registry registry(dirs.plugins, dirs.runtime);
+  BOOST_TEST(!fs::exists(stale));
+  BOOST_TEST(fs::exists(foreign));  // a shared runtime folder is never wiped
+}
+
 BOOST_AUTO_TEST_SUITE_END()
