@@ -274,6 +274,39 @@ BOOST_AUTO_TEST_CASE(unconfigured_and_unknown_providers) {
   BOOST_TEST(all.json().at("providers").as_array().size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(encryption_keys_rotate_without_losing_connections) {
+  SandboxProcess sandbox;
+  const std::string new_key = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleSE=";  // 32 bytes
+  fs::path db;
+  {
+    HostProcess host(oauth_host(sandbox));
+    connect(host, sandbox, "google");
+    db = host.dir().parent_path() / ("lagentry-rotate-" + std::to_string(host.port()) + ".db");
+    host.stop();
+    fs::copy_file(host.database_path(), db);
+    for (const char* suffix : {"-wal", "-shm"})
+      if (fs::exists(host.database_path().string() + suffix))
+        fs::copy_file(host.database_path().string() + suffix, db.string() + suffix);
+  }
+  // Without the old key the rows cannot be read: the command says so and changes nothing.
+  auto [fail_code, fail] = run_host_command({"keys", "rotate-encryption"},
+                                            {{"DATABASE_PATH", db.string()}, {"LAGENTRY_ENCRYPTION_KEY", new_key}});
+  BOOST_TEST(fail_code == 1, fail);
+  auto [code, output] = run_host_command({"keys", "rotate-encryption"},
+                                         {{"DATABASE_PATH", db.string()},
+                                          {"LAGENTRY_ENCRYPTION_KEY", new_key},
+                                          {"LAGENTRY_ENCRYPTION_KEYS_OLD", kTestEncryptionKey}});
+  BOOST_TEST(code == 0, output);
+  BOOST_TEST(output.find("re-encrypted 1 connections") != std::string::npos, output);
+  // The old key is gone; the connection still works.
+  HostProcess host(oauth_host(sandbox, {{"DATABASE_PATH", db.string()}, {"LAGENTRY_ENCRYPTION_KEY", new_key}}));
+  HttpClient api(host.port());
+  auto valid = api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser);
+  BOOST_TEST(valid.status == 200, valid.body);
+  host.stop();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+}
+
 BOOST_AUTO_TEST_CASE(a_provider_defined_only_by_a_descriptor_file) {
   SandboxProcess sandbox;
   fs::path providers = make_temp_dir("lagentry-providers");
