@@ -106,6 +106,26 @@ BOOST_AUTO_TEST_CASE(states_are_single_use_provider_bound_and_expiring) {
   BOOST_TEST(browser.get("/auth/google/callback?code=x").status == 400);
 }
 
+BOOST_AUTO_TEST_CASE(callbacks_redirect_only_to_allow_listed_urls) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_REDIRECT_ALLOWLIST", "https://app.example.com/done"}}));
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+
+  Flow allowed = start_flow(host, sandbox, "google", kUser, "&redirect_to=https%3A%2F%2Fapp.example.com%2Fdone%3Fx%3D1");
+  auto redirected = browser.get(allowed.callback_target);
+  BOOST_TEST(redirected.status == 302, redirected.body);
+  BOOST_TEST(redirected.header("location") == "https://app.example.com/done?x=1&status=connected&provider=google");
+  BOOST_TEST(redirected.header("referrer-policy") == "no-referrer");
+
+  // Anywhere else (an open redirect attempt): the plain page, no redirect.
+  Flow other = start_flow(host, sandbox, "google", "bob@example.com", "&redirect_to=https%3A%2F%2Fevil.example%2F");
+  auto page = browser.get(other.callback_target);
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(page.header("location").empty());
+  BOOST_TEST(status_of(host, "google", "bob@example.com").at("connected").as_bool());
+}
+
 BOOST_AUTO_TEST_CASE(denied_consent_stores_nothing) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox));
