@@ -4,6 +4,8 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <boost/url/parse.hpp>
+
 #include <stdexcept>
 
 namespace lagentry::store {
@@ -32,11 +34,38 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
   return db;
 }
 
+namespace {
+// SOCI hands its own connection-string syntax to libpq and mangles URLs, so
+// postgresql://user:pass@host:port/db?sslmode=x becomes libpq's key=value form.
+std::string libpq_parameters(const std::string& connection) {
+  auto url = boost::urls::parse_uri(connection);
+  if (!url || (url->scheme() != "postgresql" && url->scheme() != "postgres")) return connection;
+  auto quote = [](std::string v) {
+    std::string out = "'";
+    for (char c : v) out += (c == '\\' || c == '\'') ? std::string("\\") + c : std::string(1, c);
+    return out + "'";
+  };
+  std::string out;
+  auto add = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out += std::string(out.empty() ? "" : " ") + key + "=" + quote(value);
+  };
+  add("host", std::string(url->host()));
+  add("port", std::string(url->port()));
+  add("user", std::string(url->user()));
+  add("password", std::string(url->password()));
+  std::string path = std::string(url->path());
+  add("dbname", path.empty() ? std::string() : path.substr(1));
+  for (auto param : url->params()) add(std::string(param.key).c_str(), std::string(param.value));
+  return out;
+}
+}  // namespace
+
 std::unique_ptr<Database> Database::open_postgresql(const std::string& connection, std::size_t pool_size) {
   if (pool_size == 0) pool_size = 1;
   std::unique_ptr<Database> db(new Database(Backend::postgresql, "postgresql", pool_size));
+  const std::string parameters = libpq_parameters(connection);
   try {
-    for (std::size_t i = 0; i < pool_size; ++i) db->pool_->at(i).open(soci::postgresql, connection);
+    for (std::size_t i = 0; i < pool_size; ++i) db->pool_->at(i).open(soci::postgresql, parameters);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot open PostgreSQL database: ") + e.what());
   }
