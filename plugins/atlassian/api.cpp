@@ -3,32 +3,19 @@
 #include "errors.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 
 namespace atlassian {
+namespace common = lagentry::plugin_common;
 
 namespace {
 const json::value kNull;
 
-json::value object_member(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? *v : json::value(json::object());
-}
-
 std::string fetch_document(const Request& r) {
-  json::object request{{"method", r.method}, {"url", r.url}, {"headers", {{"Accept", "application/json"}}}};
-  if (!r.body.is_null()) {
-    request["headers"].get_object()["Content-Type"] = "application/json";
-    request["body"] = json::serialize(r.body);
-  }
-  return json::serialize(json::object{{"requests", json::array{std::move(request)}}});
+  return common::fetch_document(json::array{common::json_request(r.method, r.url, r.body.is_null() ? nullptr : &r.body)});
 }
 
 // Digits of `text` from `at`, or -1.
@@ -39,35 +26,6 @@ int digits(std::string_view text, std::size_t at, std::size_t count) {
   return ec == std::errc() && end == text.data() + at + count ? value : -1;
 }
 }  // namespace
-
-Input::Input(std::string_view text) {
-  json::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec || !doc.is_object()) throw lagentry::BadInput("the input is not a JSON object");
-  params_ = object_member(doc.get_object(), "params");
-  body_ = object_member(doc.get_object(), "body");
-  if (const auto* c = doc.get_object().if_contains("connection")) connection_ = *c;
-}
-
-std::string Input::param(std::string_view key) const { return text_at(params_, key); }
-
-std::string Input::required_param(std::string_view key) const {
-  std::string value = param(key);
-  if (value.empty()) throw lagentry::BadInput("the parameter '" + std::string(key) + "' is required");
-  return value;
-}
-
-std::string Input::body_text(std::string_view key) const { return text_at(body_, key); }
-
-std::size_t Input::limit(std::size_t fallback, std::size_t max) const {
-  const std::string text = param("limit");
-  if (text.empty()) return std::min(fallback, max);
-  std::size_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0)
-    throw lagentry::BadInput("limit must be a positive whole number");
-  return std::min(value, max);
-}
 
 std::string Context::jira(std::string_view path) const {
   return "https://api.atlassian.com/ex/jira/" + site.id + "/rest/api/3/" + std::string(path);
@@ -106,24 +64,14 @@ lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
 }
 
 json::object make_item(const Input& input, ItemFields fields, const json::value& raw) {
-  json::object item{{"id", std::move(fields.id)},
-                    {"type", std::move(fields.type)},
-                    {"title", std::move(fields.title)},
-                    {"snippet", std::move(fields.snippet)},
-                    {"url", std::move(fields.url)},
-                    {"created_at", std::move(fields.created_at)},
-                    {"updated_at", std::move(fields.updated_at)}};
+  json::object item = common::item(fields.id, fields.type, std::move(fields.title), std::move(fields.snippet),
+                                   std::move(fields.url), std::move(fields.created_at), std::move(fields.updated_at));
   if (input.include_raw()) item["raw"] = raw;
   return item;
 }
 
-std::string reply_json(const json::value& body, int status) {
-  return json::serialize(json::object{{"status", status}, {"body", body}});
-}
-
 std::string page_reply(json::array items, const std::string& next_cursor) {
-  return reply_json(json::object{{"items", std::move(items)},
-                                 {"next_cursor", next_cursor.empty() ? json::value(nullptr) : json::value(next_cursor)}});
+  return reply_json(common::page(std::move(items), next_cursor));
 }
 
 json::value utc_time(const json::value& value) {
@@ -146,18 +94,9 @@ json::value utc_time(const json::value& value) {
   }
   using namespace std::chrono;
   const sys_days date{year_month_day{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)}};
-  const auto at_utc = date + hours(hour) + minutes(minute - offset_minutes) + seconds(second);
-  const auto utc_day = floor<days>(at_utc);
-  const year_month_day ymd{utc_day};
-  const hh_mm_ss<seconds> time{at_utc - utc_day};
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
-  return json::value(text);
+  const sys_seconds at_utc = date + hours(hour) + minutes(minute - offset_minutes) + seconds(second);
+  return json::value(common::rfc3339(at_utc));
 }
-
-std::string query_value(std::string_view value) { return boost::urls::encode(value, boost::urls::unreserved_chars); }
 
 json::value snippet_of(std::string_view text, std::size_t max) {
   if (text.empty()) return nullptr;

@@ -8,6 +8,9 @@
 
 #include <lagentry/plugin.hpp>
 
+#include "encoding.hpp"
+#include "unified.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <array>
@@ -19,22 +22,7 @@
 namespace atlassian {
 namespace json = boost::json;
 
-class Input {
- public:
-  explicit Input(std::string_view text);
-  // A query parameter or path capture; "" when absent.
-  std::string param(std::string_view key) const;
-  std::string required_param(std::string_view key) const;  // BadInput when absent
-  const json::value& body() const { return body_; }
-  std::string body_text(std::string_view key) const;
-  const json::value& connection() const { return connection_; }
-  // params.limit: `fallback` when absent, capped at `max`; BadInput when not a positive number.
-  std::size_t limit(std::size_t fallback, std::size_t max) const;
-  bool include_raw() const { return param("include_raw") == "true"; }
-
- private:
-  json::value params_, body_, connection_;
-};
+using Input = lagentry::plugin_common::InputDocument;
 
 // An operation's context: its input and, for Jira and Confluence, the site.
 struct Context {
@@ -77,14 +65,14 @@ struct ItemFields {
   json::value title, snippet, url, created_at, updated_at;
 };
 json::object make_item(const Input& input, ItemFields fields, const json::value& raw);
-std::string reply_json(const json::value& body, int status = 200);
+using lagentry::plugin_common::reply_json;
 std::string page_reply(json::array items, const std::string& next_cursor);
 
 // ISO 8601 with an offset or fraction ("2024-05-01T09:00:00.000+0000",
 // "...000000+00:00", "...Z") as RFC 3339 UTC seconds; null when unreadable.
 json::value utc_time(const json::value& text);
-// Encodes a query value (everything but unreserved characters).
-std::string query_value(std::string_view value);
+// Encodes a query value or path segment (everything but unreserved characters).
+using lagentry::plugin_common::percent_encode;
 // The first `max` characters of `text` (on a UTF-8 boundary), or null when empty.
 json::value snippet_of(std::string_view text, std::size_t max = 200);
 

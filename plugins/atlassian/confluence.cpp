@@ -71,9 +71,9 @@ json::object page_item(const Context& c, const json::value& page, std::string ba
 
 Next list_pages(const Context& c, const Answer&) {
   std::string url = c.confluence("pages?limit=" + std::to_string(c.input.limit(20, 250)) + "&body-format=storage");
-  if (auto space = c.input.param("space_id"); !space.empty()) url += "&space-id=" + query_value(space);
-  if (auto title = c.input.param("title"); !title.empty()) url += "&title=" + query_value(title);
-  if (auto cursor = c.input.param("cursor"); !cursor.empty()) url += "&cursor=" + query_value(cursor);
+  if (auto space = c.input.param("space_id"); !space.empty()) url += "&space-id=" + percent_encode(space);
+  if (auto title = c.input.param("title"); !title.empty()) url += "&title=" + percent_encode(title);
+  if (auto cursor = c.input.param("cursor"); !cursor.empty()) url += "&cursor=" + percent_encode(cursor);
   return Next::get({"GET", url});
 }
 
@@ -86,7 +86,7 @@ Next page_list_reply(const Context& c, const Answer& a) {
 }
 
 Next get_page(const Context& c, const Answer&) {
-  return Next::get({"GET", c.confluence("pages/" + query_value(c.input.required_param("id")) + "?body-format=storage")});
+  return Next::get({"GET", c.confluence("pages/" + percent_encode(c.input.required_param("id")) + "?body-format=storage")});
 }
 Next page_reply_one(const Context& c, const Answer& a) { return Next::answer(reply_json(page_item(c, a.body, {}))); }
 

@@ -1,9 +1,12 @@
 #include "errors.hpp"
 
+#include "unified.hpp"
+
 #include <boost/json.hpp>
 
 namespace atlassian {
 namespace json = boost::json;
+namespace common = lagentry::plugin_common;
 
 namespace {
 void add(std::string& out, const json::value& v) {
@@ -63,9 +66,9 @@ std::optional<Failure> classify(int http_status, const json::value& body, const 
 }
 
 std::string failure_reply(const Failure& failure, int http_status, const json::value& body) {
-  json::object error{{"code", failure.code}, {"message", failure.message}};
-  if (http_status != 0) error["details"] = {{"provider_status", http_status}, {"provider_error", body}};
-  return json::serialize(json::object{{"status", failure.status}, {"error", std::move(error)}});
+  // No upstream answer (http_status 0, e.g. no site chosen): no details.
+  json::value details = http_status != 0 ? json::value(common::provider_details(http_status, body)) : json::value();
+  return common::error_json(failure.status, failure.code, failure.message, std::move(details));
 }
 
 }  // namespace atlassian

@@ -107,7 +107,7 @@ Next my_issues(const Context& c, const Answer&) {
 
 // ---- one issue ----
 std::string issue_path(const Context& c, std::string_view id) {
-  return c.jira("issue/" + query_value(id));
+  return c.jira("issue/" + percent_encode(id));
 }
 
 Next fetch_issue(const Context& c, std::string_view id) {
@@ -164,7 +164,7 @@ Next list_projects(const Context& c, const Answer&) {
   const std::string cursor = c.input.param("cursor");
   std::string url = c.jira("project/search?startAt=" + std::to_string(cursor.empty() ? 0 : offset_cursor(cursor)) +
                            "&maxResults=" + std::to_string(c.input.limit(20, 50)));
-  if (auto q = c.input.param("q"); !q.empty()) url += "&query=" + query_value(q);
+  if (auto q = c.input.param("q"); !q.empty()) url += "&query=" + percent_encode(q);
   return Next::get({"GET", url});
 }
 
@@ -179,7 +179,7 @@ Next project_page(const Context& c, const Answer& a) {
 }
 
 Next get_project(const Context& c, const Answer&) {
-  return Next::get({"GET", c.jira("project/" + query_value(c.input.required_param("id")))});
+  return Next::get({"GET", c.jira("project/" + percent_encode(c.input.required_param("id")))});
 }
 Next project_reply(const Context& c, const Answer& a) { return Next::answer(reply_json(project_item(c, a.body))); }
 

@@ -1,5 +1,7 @@
 #include "sites.hpp"
 
+#include "unified.hpp"
+
 #include <boost/json.hpp>
 
 namespace atlassian {
@@ -9,14 +11,14 @@ namespace {
 constexpr const char* kResourcesUrl = "https://api.atlassian.com/oauth/token/accessible-resources";
 
 std::string error_reply(int status, const char* code, const std::string& message) {
-  return json::serialize(json::object{{"status", status}, {"error", {{"code", code}, {"message", message}}}});
+  return lagentry::plugin_common::error_json(status, code, message);
 }
 }  // namespace
 
 lagentry::Step sites_step(const lagentry::Call& call) {
   if (call.first_step())
     return lagentry::Step::fetch(
-        json::serialize(json::object{{"requests", json::array{json::object{{"method", "GET"}, {"url", kResourcesUrl}}}}}),
+        lagentry::plugin_common::fetch_document(json::array{json::object{{"method", "GET"}, {"url", kResourcesUrl}}}),
         "sites");
   const json::value responses = json::parse(call.responses);
   const json::object& response = responses.at(0).as_object();
@@ -39,7 +41,7 @@ lagentry::Step sites_step(const lagentry::Call& call) {
   }
   if (sites.empty())
     return lagentry::Step::reply(error_reply(403, "no_accessible_sites", "the grant covers no Jira or Confluence site"));
-  return lagentry::Step::reply(json::serialize(json::object{{"status", 200}, {"body", {{"sites", std::move(sites)}}}}));
+  return lagentry::Step::reply(lagentry::plugin_common::reply_json(json::object{{"sites", std::move(sites)}}));
 }
 
 }  // namespace atlassian

@@ -19,7 +19,7 @@ json::value when(const json::object& event, std::string_view key) {
 }  // namespace
 
 json::object event_item(const json::object& event, bool include_raw) {
-  json::object out = item(string_of(event, "id"), "event", string_or_null(event, "summary"),
+  json::object out = item(string_member(event, "id"), "event", string_or_null(event, "summary"),
                           string_or_null(event, "description"), string_or_null(event, "htmlLink"),
                           string_or_null(event, "created"), string_or_null(event, "updated"));
   out["start"] = when(event, "start");
@@ -47,7 +47,7 @@ lagentry::Step list(const lagentry::Call& call) {
       .add("timeMax", input.param("timeMax"))
       .add("singleEvents", "true")
       .add("orderBy", "startTime");
-  return sequence(call, {request("GET", kEvents + query.str())}, kScope, [&](const Response& r) {
+  return sequence(call, {json_request("GET", kEvents + query.str())}, kScope, [&](const Response& r) {
     return reply(200, page_of(object_body(r), "items",
                               [&](const json::object& event) { return event_item(event, input.include_raw()); }));
   });
@@ -55,7 +55,7 @@ lagentry::Step list(const lagentry::Call& call) {
 
 lagentry::Step get(const lagentry::Call& call) {
   const Input input = Input::parse(call.input);
-  return sequence(call, {request("GET", event_url(input.id()))}, kScope,
+  return sequence(call, {json_request("GET", event_url(input.id()))}, kScope,
                   [&](const Response& r) { return reply(200, event_item(object_body(r), input.include_raw())); });
 }
 
@@ -64,13 +64,13 @@ lagentry::Step create(const lagentry::Call& call) {
   const json::object& body = input.body_object();
   if (!body.contains("start") || !body.contains("end")) throw lagentry::BadInput("start and end are required");
   const json::value event = body;
-  return sequence(call, {request("POST", kEvents, &event)}, kScope,
+  return sequence(call, {json_request("POST", kEvents, &event)}, kScope,
                   [&](const Response& r) { return reply(201, event_item(object_body(r), input.include_raw())); });
 }
 
 lagentry::Step remove(const lagentry::Call& call) {
   const std::string id = Input::parse(call.input).id();
-  return sequence(call, {request("DELETE", event_url(id))}, kScope,
+  return sequence(call, {json_request("DELETE", event_url(id))}, kScope,
                   [&](const Response&) { return reply(200, json::object{{"id", id}, {"deleted", true}}); });
 }
 

@@ -21,7 +21,7 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
       .add("pageToken", input.param("cursor"))
       .add("q", q)
       .add("fields", std::string("nextPageToken,files(") + kFileFields + ")");
-  return sequence(call, {request("GET", kFiles + query.str())}, kScope, [&](const Response& r) {
+  return sequence(call, {json_request("GET", kFiles + query.str())}, kScope, [&](const Response& r) {
     return reply(200, page_of(object_body(r), "files",
                               [&](const json::object& file) { return file_item(file, input.include_raw()); }));
   });
@@ -29,8 +29,8 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
 }  // namespace
 
 json::object file_item(const json::object& file, bool include_raw) {
-  const std::string id = string_of(file, "id");
-  std::string url = string_of(file, "webViewLink");
+  const std::string id = string_member(file, "id");
+  std::string url = string_member(file, "webViewLink");
   if (url.empty()) url = "https://drive.google.com/file/d/" + id + "/view";
   json::object out = item(id, "file", string_or_null(file, "name"), string_or_null(file, "description"), json::string(url),
                           string_or_null(file, "createdTime"), string_or_null(file, "modifiedTime"));
@@ -60,7 +60,7 @@ lagentry::Step search(const lagentry::Call& call) {
 
 lagentry::Step get(const lagentry::Call& call) {
   const Input input = Input::parse(call.input);
-  return sequence(call, {request("GET", file_url(input.id()) + "?fields=" + percent_encode(kFileFields))}, kScope,
+  return sequence(call, {json_request("GET", file_url(input.id()) + "?fields=" + percent_encode(kFileFields))}, kScope,
                   [&](const Response& r) { return reply(200, file_item(object_body(r), input.include_raw())); });
 }
 
@@ -69,9 +69,9 @@ lagentry::Step get(const lagentry::Call& call) {
 lagentry::Step create(const lagentry::Call& call) {
   const Input input = Input::parse(call.input);
   const json::object& body = input.body_object();
-  if (string_of(body, "name").empty()) throw lagentry::BadInput("name is required");
+  if (string_member(body, "name").empty()) throw lagentry::BadInput("name is required");
   const json::value metadata = body;
-  return sequence(call, {request("POST", kFiles + "?fields=" + percent_encode(kFileFields), &metadata)}, kScope,
+  return sequence(call, {json_request("POST", kFiles + "?fields=" + percent_encode(kFileFields), &metadata)}, kScope,
                   [&](const Response& r) { return reply(201, file_item(object_body(r), input.include_raw())); });
 }
 

@@ -29,9 +29,9 @@ std::string header(const json::object& payload, std::string_view name) {
   if (!headers || !headers->is_array()) return {};
   for (const auto& h : headers->get_array()) {
     if (!h.is_object()) continue;
-    const std::string key = string_of(h.get_object(), "name");
+    const std::string key = string_member(h.get_object(), "name");
     if (key.size() == name.size() && strncasecmp(key.data(), name.data(), key.size()) == 0)
-      return string_of(h.get_object(), "value");
+      return string_member(h.get_object(), "value");
   }
   return {};
 }
@@ -40,7 +40,7 @@ json::value null_if_empty(const std::string& s) { return s.empty() ? json::value
 
 // A part of the given type, depth first.
 const json::object* find_part(const json::object& part, std::string_view mime_type) {
-  if (string_of(part, "mimeType") == mime_type) return &part;
+  if (string_member(part, "mimeType") == mime_type) return &part;
   if (const auto* parts = part.if_contains("parts"); parts && parts->is_array())
     for (const auto& p : parts->get_array())
       if (p.is_object())
@@ -79,11 +79,11 @@ json::array label_ids(const json::object& body, std::string_view key) {
 
 // internalDate: milliseconds since the epoch, as a string.
 json::value created_at(const json::object& message) {
-  const std::string text = string_of(message, "internalDate");
+  const std::string text = string_member(message, "internalDate");
   long long millis = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), millis);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return nullptr;
-  return json::value(rfc3339_from_millis(millis));
+  return json::value(lagentry::plugin_common::rfc3339_from_epoch(millis / 1000));
 }
 }  // namespace
 
@@ -93,7 +93,7 @@ json::object email_item(const json::object& message, bool include_raw) {
   static const json::object no_payload;
   const auto* p = message.if_contains("payload");
   const json::object& payload = p && p->is_object() ? p->get_object() : no_payload;
-  const std::string id = string_of(message, "id");
+  const std::string id = string_member(message, "id");
   json::object out = item(id, "email", null_if_empty(header(payload, "Subject")), string_or_null(message, "snippet"),
                           json::string("https://mail.google.com/mail/u/0/#all/" + id), created_at(message), nullptr);
   out["from"] = null_if_empty(header(payload, "From"));
@@ -111,7 +111,7 @@ std::string text_body(const json::object& payload) {
   if (!part) return {};
   const auto* body = part->if_contains("body");
   if (!body || !body->is_object()) return {};
-  return base64_decode(string_of(body->get_object(), "data")).value_or("");
+  return base64_decode(string_member(body->get_object(), "data")).value_or("");
 }
 
 OutgoingEmail outgoing_email(const json::object& body) {
@@ -136,18 +136,18 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
   if (call.first_step()) {
     Query query;
     query.add("maxResults", std::to_string(input.limit(kMaxLimit))).add("pageToken", input.param("cursor")).add("q", q);
-    return fetch(json::array{request("GET", kMessages + query.str())}, json::object{{"step", "ids"}});
+    return fetch(json::array{json_request("GET", kMessages + query.str())}, json::object{{"step", "ids"}});
   }
   json::object state = parse_state(call.state);
   const auto responses = parse_responses(call.responses);
   json::array items;
   json::array pending;
-  if (string_of(state, "step") == "ids") {
+  if (string_member(state, "step") == "ids") {
     if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), kReadScope));
     const json::object listing = object_body(responses.at(0));
     if (const auto* messages = listing.if_contains("messages"); messages && messages->is_array())
-      for (const auto& m : messages->get_array()) pending.emplace_back(string_of(m.as_object(), "id"));
-    state = {{"step", "metadata"}, {"next", string_of(listing, "nextPageToken")}};
+      for (const auto& m : messages->get_array()) pending.emplace_back(string_member(m.as_object(), "id"));
+    state = {{"step", "metadata"}, {"next", string_member(listing, "nextPageToken")}};
   } else {
     items = state.at("items").as_array();
     pending = state.at("pending").as_array();
@@ -157,10 +157,10 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
       items.push_back(email_item(object_body(r), input.include_raw()));
     }
   }
-  if (pending.empty()) return reply(200, page(std::move(items), string_of(state, "next")));
+  if (pending.empty()) return reply(200, page(std::move(items), string_member(state, "next")));
   json::array requests;
   const std::size_t count = std::min(kFanOut, pending.size());
-  for (std::size_t i = 0; i < count; ++i) requests.push_back(request("GET", metadata_url(pending[i].as_string())));
+  for (std::size_t i = 0; i < count; ++i) requests.push_back(json_request("GET", metadata_url(pending[i].as_string())));
   pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(count));
   state["items"] = std::move(items);
   state["pending"] = std::move(pending);
@@ -180,7 +180,7 @@ lagentry::Step search(const lagentry::Call& call) {
 
 lagentry::Step get(const lagentry::Call& call) {
   const Input input = Input::parse(call.input);
-  return sequence(call, {request("GET", message_url(input.id()) + "?format=full")}, kReadScope, [&](const Response& r) {
+  return sequence(call, {json_request("GET", message_url(input.id()) + "?format=full")}, kReadScope, [&](const Response& r) {
     const json::object message = object_body(r);
     json::object out = email_item(message, input.include_raw());
     if (const auto* payload = message.if_contains("payload"); payload && payload->is_object()) {
@@ -201,14 +201,14 @@ lagentry::Step create(const lagentry::Call& call) {
     json::object send{{"raw", base64url_encode(build_rfc2822(outgoing_email(body)))}};
     if (std::string thread = text_field(body, "thread_id"); !thread.empty()) send["threadId"] = thread;
     const json::value payload = std::move(send);
-    return fetch(json::array{request("POST", kMessages + "/send", &payload)}, json::object{{"step", "sent"}});
+    return fetch(json::array{json_request("POST", kMessages + "/send", &payload)}, json::object{{"step", "sent"}});
   }
   json::object state = parse_state(call.state);
   const auto responses = parse_responses(call.responses);
-  if (string_of(state, "step") == "sent") {
+  if (string_member(state, "step") == "sent") {
     if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), kSendScope));
     const json::object sent = object_body(responses.at(0));
-    return fetch(json::array{request("GET", metadata_url(string_of(sent, "id")))},
+    return fetch(json::array{json_request("GET", metadata_url(string_member(sent, "id")))},
                  json::object{{"step", "read_back"}, {"sent", sent}});
   }
   if (responses.at(0).ok()) return reply(201, email_item(object_body(responses.at(0)), input.include_raw()));
@@ -227,26 +227,26 @@ lagentry::Step update(const lagentry::Call& call) {
   json::array add = label_ids(body, "add_labels"), remove = label_ids(body, "remove_labels");
   if (!add.empty() || !remove.empty()) {
     const json::value modify = json::object{{"addLabelIds", std::move(add)}, {"removeLabelIds", std::move(remove)}};
-    plan.push_back(request("POST", message_url(id) + "/modify", &modify));
+    plan.push_back(json_request("POST", message_url(id) + "/modify", &modify));
   }
   if (const auto* trash = body.if_contains("trash")) {
     if (!trash->is_bool()) throw lagentry::BadInput("trash must be true or false");
-    plan.push_back(request("POST", message_url(id) + (trash->get_bool() ? "/trash" : "/untrash")));
+    plan.push_back(json_request("POST", message_url(id) + (trash->get_bool() ? "/trash" : "/untrash")));
   }
   if (plan.empty()) throw lagentry::BadInput("nothing to update: give add_labels, remove_labels or trash");
-  plan.push_back(request("GET", metadata_url(id)));
+  plan.push_back(json_request("GET", metadata_url(id)));
   return sequence(call, plan, kReadScope,
                   [&](const Response& r) { return reply(200, email_item(object_body(r), input.include_raw())); });
 }
 
 lagentry::Step remove(const lagentry::Call& call) {
   const std::string id = Input::parse(call.input).id();
-  return sequence(call, {request("DELETE", message_url(id))}, kDeleteScope,
+  return sequence(call, {json_request("DELETE", message_url(id))}, kDeleteScope,
                   [&](const Response&) { return reply(200, json::object{{"id", id}, {"deleted", true}}); });
 }
 
 lagentry::Step labels(const lagentry::Call& call) {
-  return sequence(call, {request("GET", kLabels)}, kReadScope, [](const Response& r) {
+  return sequence(call, {json_request("GET", kLabels)}, kReadScope, [](const Response& r) {
     const json::object listing = object_body(r);
     const auto* found = listing.if_contains("labels");
     return reply(200, json::object{{"labels", found && found->is_array() ? *found : json::array()}});

@@ -1,9 +1,7 @@
 #include "google_json.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
-#include <ctime>
 #include <stdexcept>
 
 namespace google {
@@ -21,14 +19,11 @@ const json::object& object_or_empty(const json::value* v) {
 // ---- input and responses ----
 
 Input Input::parse(std::string_view text) {
-  json::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec || !doc.is_object()) throw lagentry::BadInput("the input is not a JSON object");
-  const auto& o = doc.get_object();
+  const json::object o = lagentry::plugin_common::parse_input(text);
   Input in;
-  in.params = object_or_empty(o.if_contains("params"));
+  in.params = lagentry::plugin_common::object_member(o, "params");
   if (const auto* b = o.if_contains("body")) in.body = *b;
-  in.connection = object_or_empty(o.if_contains("connection"));
+  in.connection = lagentry::plugin_common::object_member(o, "connection");
   return in;
 }
 
@@ -71,29 +66,14 @@ std::vector<Response> parse_responses(std::string_view text) {
     const auto& o = entry.as_object();
     Response r;
     r.status = o.at("status").to_number<int>();
-    r.body = string_of(o, "body");
-    r.error = string_of(o, "error");
+    r.body = string_member(o, "body");
+    r.error = string_member(o, "error");
     out.push_back(std::move(r));
   }
   return out;
 }
 
 // ---- requests ----
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 Query& Query::add(std::string_view key, std::string_view value) {
   if (value.empty()) return *this;
@@ -102,17 +82,8 @@ Query& Query::add(std::string_view key, std::string_view value) {
   return *this;
 }
 
-json::object request(std::string_view method, std::string url, const json::value* body) {
-  json::object r{{"method", method}, {"url", std::move(url)}, {"headers", {{"Accept", "application/json"}}}};
-  if (body) {
-    r["body"] = json::serialize(*body);
-    r["headers"].as_object()["Content-Type"] = "application/json";
-  }
-  return r;
-}
-
 lagentry::Step fetch(json::array requests, const json::value& state) {
-  return lagentry::Step::fetch(json::serialize(json::object{{"requests", std::move(requests)}}), json::serialize(state));
+  return lagentry::Step::fetch(lagentry::plugin_common::fetch_document(std::move(requests)), json::serialize(state));
 }
 
 json::object parse_state(std::string_view state) {
@@ -124,13 +95,11 @@ json::object parse_state(std::string_view state) {
 // ---- replies ----
 
 lagentry::Step reply(int status, json::value body) {
-  return lagentry::Step::reply(json::serialize(json::object{{"status", status}, {"body", std::move(body)}}));
+  return lagentry::Step::reply(lagentry::plugin_common::reply_json(body, status));
 }
 
 lagentry::Step error_reply(const ApiError& error) {
-  json::object e{{"code", error.code}, {"message", error.message}};
-  if (!error.details.is_null()) e["details"] = error.details;
-  return lagentry::Step::reply(json::serialize(json::object{{"status", error.status}, {"error", std::move(e)}}));
+  return lagentry::Step::reply(lagentry::plugin_common::error_json(error.status, error.code, error.message, error.details));
 }
 
 namespace {
@@ -151,15 +120,15 @@ GoogleError read_google_error(const Response& response) {
   if (!error) return out;
   if (error->is_string()) {
     out.reason = error->get_string();
-    out.message = string_of(body.get_object(), "error_description");
+    out.message = string_member(body.get_object(), "error_description");
     return out;
   }
   if (!error->is_object()) return out;
   const auto& e = error->get_object();
-  out.message = string_of(e, "message");
-  out.status = string_of(e, "status");
+  out.message = string_member(e, "message");
+  out.status = string_member(e, "status");
   if (const auto* errors = e.if_contains("errors"); errors && errors->is_array() && !errors->get_array().empty())
-    out.reason = string_of(object_or_empty(&errors->get_array().front()), "reason");
+    out.reason = string_member(object_or_empty(&errors->get_array().front()), "reason");
   return out;
 }
 
@@ -173,7 +142,7 @@ ApiError map_upstream_error(const Response& response, std::string_view scope) {
     return {504, "upstream_unavailable", "Google could not be reached: " + response.error, nullptr};
   const GoogleError g = read_google_error(response);
   ApiError out;
-  out.details = json::object{{"provider_status", response.status}, {"provider_error", g.raw}};
+  out.details = lagentry::plugin_common::provider_details(response.status, g.raw);
   const std::string said = g.message.empty() ? "" : ": " + g.message;
   const int s = response.status;
   if (s == 401) {
@@ -199,48 +168,13 @@ ApiError map_upstream_error(const Response& response, std::string_view scope) {
 
 // ---- items ----
 
-json::object page(json::array items, std::string_view next_token) {
-  json::value next = next_token.empty() ? json::value() : json::value(next_token);
-  return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
-}
-
 json::object page_of(const json::object& listing, std::string_view key,
                      const std::function<json::object(const json::object&)>& to_item) {
   json::array items;
   if (const auto* found = listing.if_contains(key); found && found->is_array())
     for (const auto& entry : found->get_array())
       if (entry.is_object()) items.push_back(to_item(entry.get_object()));
-  return page(std::move(items), string_of(listing, "nextPageToken"));
-}
-
-json::object item(std::string_view id, std::string_view type, json::value title, json::value snippet, json::value url,
-                  json::value created_at, json::value updated_at) {
-  return {{"id", id},
-          {"type", type},
-          {"title", std::move(title)},
-          {"snippet", std::move(snippet)},
-          {"url", std::move(url)},
-          {"created_at", std::move(created_at)},
-          {"updated_at", std::move(updated_at)}};
-}
-
-json::value string_or_null(const json::object& object, std::string_view key) {
-  std::string value = string_of(object, key);
-  return value.empty() ? json::value() : json::value(value);
-}
-
-std::string string_of(const json::object& object, std::string_view key) {
-  if (const auto* v = object.if_contains(key); v && v->is_string()) return std::string(v->get_string());
-  return {};
-}
-
-std::string rfc3339_from_millis(long long millis) {
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
+  return page(std::move(items), string_member(listing, "nextPageToken"));
 }
 
 json::object object_body(const Response& response) {
@@ -266,18 +200,18 @@ lagentry::Step sequence(const lagentry::Call& call, const std::vector<json::obje
 
 lagentry::Step test_step(const lagentry::Call& call, std::string probe_url, std::string_view scope) {
   if (call.first_step())
-    return fetch(json::array{request("GET", std::move(probe_url)), request("GET", kUserinfoUrl)}, json::object{});
+    return fetch(json::array{json_request("GET", std::move(probe_url)), json_request("GET", kUserinfoUrl)}, json::object{});
   const auto responses = parse_responses(call.responses);
   if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), scope));
   std::string account;
   if (responses.at(1).ok()) {
     const json::value info = responses.at(1).json();
-    account = string_of(object_or_empty(&info), "email");
+    account = string_member(object_or_empty(&info), "email");
   }
   if (account.empty()) {
     // userinfo needs the email scope; the connection's user is the next best answer.
     const Input input = Input::parse(call.input);
-    account = input.param("user_email", string_of(input.connection, "account"));
+    account = input.param("user_email", string_member(input.connection, "account"));
   }
   return reply(200, json::object{{"ok", true}, {"account", account}});
 }

@@ -5,6 +5,9 @@
 
 #include <lagentry/plugin.hpp>
 
+#include "encoding.hpp"
+#include "unified.hpp"
+
 #include <boost/json.hpp>
 
 #include <functional>
@@ -16,6 +19,14 @@
 namespace google {
 namespace json = boost::json;
 
+// The unified documents' vocabulary, shared with the other plugins.
+using lagentry::plugin_common::item;
+using lagentry::plugin_common::json_request;
+using lagentry::plugin_common::page;
+using lagentry::plugin_common::percent_encode;
+using lagentry::plugin_common::string_member;
+using lagentry::plugin_common::string_or_null;
+
 // The parts of the input document an operation reads.
 struct Input {
   json::object params;      // query parameters and path captures, all strings
@@ -25,7 +36,7 @@ struct Input {
   static Input parse(std::string_view text);  // throws BadInput
 
   std::string param(std::string_view key, std::string_view fallback = "") const;
-  bool include_raw() const { return param("include_raw") == "true"; }
+  bool include_raw() const { return lagentry::plugin_common::include_raw(params); }
   // params.limit: 20 when absent, clamped to [1, cap]; a non-number is BadInput.
   int limit(int cap) const;
   // params.id (the path capture); BadInput when missing.
@@ -53,10 +64,7 @@ class Query {
  private:
   std::string text_;
 };
-std::string percent_encode(std::string_view text);
 
-// One fetch request ("auth" is left to its default, the connection's token).
-json::object request(std::string_view method, std::string url, const json::value* body = nullptr);
 lagentry::Step fetch(json::array requests, const json::value& state);
 // The state handed back by the host (a JSON object; empty on the first step).
 json::object parse_state(std::string_view state);
@@ -75,22 +83,9 @@ lagentry::Step error_reply(const ApiError& error);
 // the scope the operation needs, for the insufficient_scope message.
 ApiError map_upstream_error(const Response& response, std::string_view scope);
 
-// {"items":[...],"next_cursor":...}; an empty token is the last page.
-json::object page(json::array items, std::string_view next_token);
-
-// The common item shape; the nullable fields take json null.
-json::object item(std::string_view id, std::string_view type, json::value title, json::value snippet, json::value url,
-                  json::value created_at, json::value updated_at);
 // A list response ({"<key>":[...],"nextPageToken":..}) as a page.
 json::object page_of(const json::object& listing, std::string_view key,
                      const std::function<json::object(const json::object&)>& to_item);
-// A string member, or null when absent or empty.
-json::value string_or_null(const json::object& object, std::string_view key);
-std::string string_of(const json::object& object, std::string_view key);
-
-// Milliseconds since the epoch -> "2024-05-01T12:00:00Z".
-std::string rfc3339_from_millis(long long millis);
-
 // The body of a successful response as an object; std::runtime_error (a
 // plugin_error for the client) when Google answered something else.
 json::object object_body(const Response& response);

@@ -1,5 +1,7 @@
 #include "channels.hpp"
 
+#include "encoding.hpp"
+
 #include <boost/json.hpp>
 
 namespace slack {
@@ -11,7 +13,8 @@ json::object channel_item(const Input& input, const json::object& channel) {
     if (const auto* v = channel.if_contains(key); v && v->is_object() && snippet.is_null())
       snippet = nullable_text(v->get_object(), "value");
   json::value created = nullptr;
-  if (const auto* c = channel.if_contains("created"); c && c->is_int64()) created = rfc3339(c->get_int64());
+  if (const auto* c = channel.if_contains("created"); c && c->is_int64())
+    created = lagentry::plugin_common::rfc3339_from_epoch(c->get_int64());
   json::object item = make_item(input,
                                 {id, "channel", nullable_text(channel, "name"), std::move(snippet),
                                  json::value("https://slack.com/app_redirect?channel=" + id), std::move(created)},

@@ -5,6 +5,8 @@
 
 #include <lagentry/plugin.hpp>
 
+#include "unified.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -17,23 +19,7 @@ namespace slack {
 namespace json = boost::json;
 
 // The operation's input document (docs/connectors.md, "Input document").
-class Input {
- public:
-  explicit Input(std::string_view text);
-  // A query parameter or path capture; "" when absent.
-  std::string param(std::string_view key) const;
-  // A parameter that must be present (else BadInput naming it).
-  std::string required_param(std::string_view key) const;
-  // A string field of the JSON body; "" when absent.
-  std::string body_text(std::string_view key) const;
-  // params.limit, defaulting to `fallback` and capped at `max`.
-  std::size_t limit(std::size_t fallback, std::size_t max) const;
-  bool include_raw() const { return param("include_raw") == "true"; }
-
- private:
-  json::object params_;
-  json::object body_;
-};
+using Input = lagentry::plugin_common::InputDocument;
 
 // One Slack Web API method call. Reads go as GET with query arguments,
 // writes (chat.*) as a JSON POST. Search needs the user token.
@@ -67,27 +53,31 @@ struct Operation {
 };
 lagentry::Step run(const Operation& operation, const lagentry::Call& call);
 
-// Unified item: the common fields, `raw` only when asked for.
+// Unified item: the common fields (Slack objects have no update time), `raw`
+// only when asked for.
 struct ItemFields {
   std::string id, type;
   json::value title, snippet, url, created_at;
 };
 json::object make_item(const Input& input, ItemFields fields, const json::value& raw);
 
-std::string reply_json(const json::value& body, int status = 200);
+using lagentry::plugin_common::reply_json;
 std::string page_reply(json::array items, const std::string& next_cursor);
 // response_metadata.next_cursor of a list answer ("" on the last page).
 std::string next_cursor(const json::object& answer);
 
-// Slack timestamps ("1512085950.000216", or epoch seconds) as RFC 3339 UTC.
-std::string rfc3339(long long epoch_seconds);
+// A Slack timestamp ("1512085950.000216") as RFC 3339 UTC; null when unreadable.
 json::value ts_time(std::string_view ts);
 
 // answer[key] as an object; throws (a plugin error) when Slack sent none.
 const json::object& object_field(const json::object& answer, std::string_view key);
 
 // Field accessors for Slack objects; "" / nullptr when absent.
-std::string text_at(const json::object& o, std::string_view key);
-json::value nullable_text(const json::object& o, std::string_view key);
+inline std::string text_at(const json::object& o, std::string_view key) {
+  return lagentry::plugin_common::string_member(o, key);
+}
+inline json::value nullable_text(const json::object& o, std::string_view key) {
+  return lagentry::plugin_common::string_or_null(o, key);
+}
 
 }  // namespace slack

@@ -1,5 +1,7 @@
 #include "slack_errors.hpp"
 
+#include "unified.hpp"
+
 #include <boost/json.hpp>
 
 #include <string_view>
@@ -58,10 +60,8 @@ std::optional<Failure> classify(int http_status, const json::value& body, const 
 }
 
 std::string failure_reply(const Failure& failure, int http_status, const json::value& body) {
-  json::object details{{"provider_status", http_status}, {"provider_error", body}};
-  return json::serialize(json::object{
-      {"status", failure.status},
-      {"error", {{"code", failure.code}, {"message", failure.message}, {"details", std::move(details)}}}});
+  return lagentry::plugin_common::error_json(failure.status, failure.code, failure.message,
+                                             lagentry::plugin_common::provider_details(http_status, body));
 }
 
 }  // namespace slack
