@@ -21,6 +21,7 @@ using http_status = boost::beast::http::status;
 
 namespace {
 constexpr std::string_view kLog = "oauth";
+constexpr std::int64_t kRefreshLeaseMs = 30'000;  // longer than any token endpoint call
 
 std::string join_scopes(const std::vector<std::string>& scopes) {
   std::string out;
@@ -351,6 +352,32 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     co_return Access{connection.id, std::move(current), connection.metadata};
   }
 
+  // Across processes (hosts sharing the database) one refresh at a time per
+  // connection: take the lease, or wait for the holder's result.
+  struct LeaseGuard {
+    store::ConnectionStore& store;
+    std::string id;
+    bool held = false;
+    ~LeaseGuard() {
+      if (held) store.release_refresh_lease(id);
+    }
+  } lease{connections_, connection.id};
+  auto executor = co_await asio::this_coro::executor;
+  while (!connections_.try_lease_refresh(connection.id, kRefreshLeaseMs)) {
+    asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::use_awaitable);
+    store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
+    if (latest.status == "needs_reauth")
+      throw ApiError(http_status::unauthorized, "reauth_required",
+                     "the " + latest.provider + " connection needs the user to authorize again");
+    if (latest.generation != connection.generation) co_return Access{latest.id, open_tokens(latest), latest.metadata};
+  }
+  lease.held = true;
+  // The holder before us may have finished between our read and our lease.
+  if (store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
+      latest.generation != connection.generation)
+    co_return Access{latest.id, open_tokens(latest), latest.metadata};
+
   const ProviderEntry entry = co_await resolve(connection.provider);
   const auto& provider = *entry.descriptor;
   const ClientConfig client = client_for(provider);
@@ -372,7 +399,9 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   }
   TokenSet& fresh = std::get<TokenSet>(parsed);
   const auto sealed = keys_.seal(fresh.to_json(), store::ConnectionStore::token_aad(connection.id));
-  if (!connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms)) {
+  const bool stored = connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms);
+  if (stored) lease.held = false;  // replace_tokens() ended the lease with the new tokens
+  if (!stored) {
     // Another host refreshed at the same moment; its tokens won.
     store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);
     co_return Access{winner.id, open_tokens(winner), winner.metadata};

@@ -99,11 +99,28 @@ bool ConnectionStore::replace_tokens(const std::string& id, std::int64_t expecte
   const long long now = now_ms();
   const long long next = expected_generation + 1;
   soci::statement st = (sql.prepare << "UPDATE connection_tokens SET key_id = :k, token_set = :ts, expires_at = :x,"
-                                       " generation = :next, updated_at = :u WHERE connection_id = :id AND generation = :g",
+                                       " generation = :next, updated_at = :u, refresh_lease_until = NULL"
+                                       " WHERE connection_id = :id AND generation = :g",
                         soci::use(tokens.key_id), soci::use(tokens.ciphertext), soci::use(expires_at_ms), soci::use(next),
                         soci::use(now), soci::use(id), soci::use(expected_generation));
   st.execute(true);
   return st.get_affected_rows() == 1;
+}
+
+bool ConnectionStore::try_lease_refresh(const std::string& id, std::int64_t duration_ms) {
+  soci::session sql(db_.pool());
+  const long long now = now_ms();
+  const long long until = now + duration_ms;
+  soci::statement st = (sql.prepare << "UPDATE connection_tokens SET refresh_lease_until = :until WHERE connection_id = :id"
+                                       " AND (refresh_lease_until IS NULL OR refresh_lease_until < :now)",
+                        soci::use(until), soci::use(id), soci::use(now));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+void ConnectionStore::release_refresh_lease(const std::string& id) {
+  soci::session sql(db_.pool());
+  sql << "UPDATE connection_tokens SET refresh_lease_until = NULL WHERE connection_id = :id", soci::use(id);
 }
 
 void ConnectionStore::set_status(const std::string& id, const std::string& status) {

@@ -46,6 +46,10 @@ class ConnectionStore {
   // Replaces the tokens if the generation is still `expected`; false when someone else refreshed first.
   bool replace_tokens(const std::string& id, std::int64_t expected_generation, const crypto::Sealed& tokens,
                       std::int64_t expires_at_ms);
+  // Takes the connection's refresh lease for `duration_ms` unless another
+  // process holds an unexpired one. replace_tokens() and release_refresh_lease() end it.
+  bool try_lease_refresh(const std::string& id, std::int64_t duration_ms);
+  void release_refresh_lease(const std::string& id);
   void set_status(const std::string& id, const std::string& status);
   bool remove(const std::string& id);
   // Every token row, for re-encryption under a new key.

@@ -1,6 +1,7 @@
 #include "core/store/migrations.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/store/clock.hpp"
 
 #include <soci/soci.h>
 
@@ -108,6 +109,13 @@ const std::vector<Migration>& migrations() {
 
            "CREATE INDEX activity_log_tenant_time ON activity_log (tenant_id, occurred_at)",
        }},
+      {2,
+       "refresh lease",
+       {
+           // Hosts sharing one database take this lease before refreshing a
+           // connection, so only one of them calls the provider.
+           "ALTER TABLE connection_tokens ADD COLUMN refresh_lease_until BIGINT",
+       }},
   };
   return all;
 }
@@ -118,19 +126,31 @@ int migrate(Database& db) {
   int applied = 0;
   for (const Migration& m : migrations()) {
     if (m.version <= current_version(sql)) continue;
+    // Hosts starting together on one database must not both apply a
+    // migration: take a write lock, then look again.
+    if (db.backend() == Backend::sqlite) {
+      sql << "BEGIN IMMEDIATE";
+    } else {
+      sql.begin();
+      sql << "SELECT pg_advisory_xact_lock(7429111)";
+    }
     try {
-      soci::transaction tx(sql);
-      for (const std::string& statement : m.statements) sql << for_backend(statement, db.backend());
-      const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch()).count();
-      sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
-          soci::use(m.version), soci::use(m.name), soci::use(now);
-      tx.commit();
+      if (m.version > current_version(sql)) {
+        for (const std::string& statement : m.statements) sql << for_backend(statement, db.backend());
+        const long long now = now_ms();
+        sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+            soci::use(m.version), soci::use(m.name), soci::use(now);
+        log::info("store", "applied migration " + std::to_string(m.version) + ": " + m.name);
+        ++applied;
+      }
+      sql << "COMMIT";
     } catch (const std::exception& e) {
+      try {
+        sql << "ROLLBACK";
+      } catch (const std::exception&) {
+      }
       throw std::runtime_error("migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + e.what());
     }
-    log::info("store", "applied migration " + std::to_string(m.version) + ": " + m.name);
-    ++applied;
   }
   return applied;
 }

@@ -7,6 +7,9 @@
 #include <boost/test/unit_test.hpp>
 #include <soci/soci.h>
 
+#include <atomic>
+#include <thread>
+
 namespace fs = std::filesystem;
 using namespace lagentry::store;
 
@@ -53,6 +56,26 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_the_schema) {
   auto db = Database::open_sqlite(tmp.file);
   BOOST_TEST(migrate(*db) == 0);
   BOOST_TEST(schema_version(*db) == migrations().back().version);
+}
+
+BOOST_AUTO_TEST_CASE(hosts_migrating_one_file_at_once_apply_each_migration_once) {
+  TempDb tmp;
+  std::vector<std::thread> hosts;
+  std::atomic<int> applied{0}, failures{0};
+  for (int i = 0; i < 4; ++i)
+    hosts.emplace_back([&] {
+      try {
+        auto db = Database::open_sqlite(tmp.file, 1);
+        applied += migrate(*db);
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  for (auto& h : hosts) h.join();
+  BOOST_TEST(failures == 0);
+  BOOST_TEST(applied == static_cast<int>(migrations().size()));
+  auto db = Database::open_sqlite(tmp.file);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM schema_migrations") == static_cast<int>(migrations().size()));
 }
 
 BOOST_AUTO_TEST_CASE(migration_versions_increase) {

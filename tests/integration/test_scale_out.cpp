@@ -1,5 +1,6 @@
-// Scale-out: two hosts sharing one PostgreSQL database (LAGENTRY_TEST_POSTGRES_URL,
-// provided by scripts/test where the local cluster can be used).
+// Scale-out: several hosts sharing one database — an SQLite file on one
+// machine, and PostgreSQL (LAGENTRY_TEST_POSTGRES_URL, provided by
+// scripts/test where the local cluster can be used).
 #include "tests/support/oauth_flow.hpp"
 
 #include <boost/json.hpp>
@@ -8,6 +9,9 @@
 #include <soci/soci.h>
 
 #include <cstdlib>
+#include <thread>
+
+namespace fs = std::filesystem;
 
 using namespace lagentry::test;
 
@@ -29,18 +33,59 @@ void reset_schema(const std::string& url) {
   sql << "DROP SCHEMA public CASCADE";
   sql << "CREATE SCHEMA public";
 }
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(postgres_scale_out)
-
-BOOST_AUTO_TEST_CASE(two_hosts_share_connections) {
+// The test database with an empty schema, or "" (reported) where none is configured.
+std::string fresh_postgres() {
   const std::string url = postgres_url();
   if (url.empty()) {
     BOOST_TEST_MESSAGE("LAGENTRY_TEST_POSTGRES_URL is not set: PostgreSQL scale-out test not run here");
     BOOST_TEST(true);
-    return;
+    return url;
   }
   reset_schema(url);
+  return url;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(scale_out)
+
+// Calls from two hosts on an expired token with rotating refresh tokens: the
+// refresh lease in the shared database lets exactly one host refresh.
+void refresh_once_across_hosts(const std::map<std::string, std::string>& shared) {
+  SandboxProcess sandbox;
+  HostProcess first(oauth_host(sandbox, shared));
+  HostProcess second(oauth_host(sandbox, shared));
+  sandbox.control("POST", "settings", R"({"access_token_ttl":1})");
+  connect(first, sandbox, "atlassian");
+  sandbox.control("POST", "settings", R"({"access_token_ttl":3600})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  std::vector<int> statuses(40, 0);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 40; ++i)
+    callers.emplace_back([&, i] {
+      HttpClient api(i % 2 ? first.port() : second.port());
+      statuses[i] = api.get("/api/v1/unified/auth/atlassian/validate?user_email=" + kUser).status;
+    });
+  for (auto& t : callers) t.join();
+  for (int s : statuses) BOOST_TEST(s == 200);
+  BOOST_TEST(sandbox.grants("refresh_token") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(hosts_sharing_an_sqlite_file_refresh_once) {
+  fs::path dir = make_temp_dir("lagentry-shared");
+  refresh_once_across_hosts({{"DATABASE_PATH", (dir / "shared.db").string()}});
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(hosts_sharing_postgresql_refresh_once) {
+  const std::string url = fresh_postgres();
+  if (url.empty()) return;
+  refresh_once_across_hosts({{"DATABASE_URL", url}});
+}
+
+BOOST_AUTO_TEST_CASE(two_hosts_share_connections) {
+  const std::string url = fresh_postgres();
+  if (url.empty()) return;
   SandboxProcess sandbox;
   // Behind one load balancer the hosts share a public URL (and so redirect URIs).
   const std::map<std::string, std::string> shared{{"DATABASE_URL", url},
