@@ -64,7 +64,7 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
   }
 }
 
-json::object status_entry(const std::string& provider, const store::Connection* c, std::int64_t margin_ms) {
+json::object status_entry(const std::string& provider, const store::Connection* c) {
   json::object entry{{"provider", provider}, {"connected", c != nullptr}};
   if (!c) return entry;
   entry["status"] = c->status;
@@ -75,7 +75,6 @@ json::object status_entry(const std::string& provider, const store::Connection* 
   json::error_code ec;
   json::value metadata = json::parse(c->metadata, ec);
   if (!ec && metadata.is_object() && !metadata.get_object().empty()) entry["metadata"] = std::move(metadata);
-  (void)margin_ms;
   return entry;
 }
 
@@ -142,7 +141,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     auto connections = engine.connections(ctx.tenant(), user);
     for (const auto& c : connections)
       if (c.provider == ctx.param("provider")) found = &c;
-    co_return json_response(http::status::ok, status_entry(ctx.param("provider"), found, engine.refresh_margin_ms()));
+    co_return json_response(http::status::ok, status_entry(ctx.param("provider"), found));
   });
 
   router.add(http::verb::get, "/api/v1/unified/auth/status", [&](RequestContext& ctx) -> awaitable<Response> {
@@ -154,7 +153,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
       const store::Connection* found = nullptr;
       for (const auto& c : connections)
         if (c.provider == name) found = &c;
-      json::object entry = status_entry(name, found, engine.refresh_margin_ms());
+      json::object entry = status_entry(name, found);
       entry["configured"] = client_config(*provider.descriptor, config).has_value();
       providers.push_back(std::move(entry));
     }
