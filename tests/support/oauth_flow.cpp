@@ -40,8 +40,9 @@ Flow start_flow(HostProcess& host, SandboxProcess& sandbox, const std::string& p
   return flow;
 }
 
-Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user) {
-  Flow flow = start_flow(host, sandbox, provider, user);
+Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user,
+             const std::string& extra_query) {
+  Flow flow = start_flow(host, sandbox, provider, user, extra_query);
   HttpClient browser(host.port());
   browser.set_bearer("");
   flow.callback = browser.get(flow.callback_target);

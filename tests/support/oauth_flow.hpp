@@ -33,7 +33,8 @@ struct Flow {
 Flow start_flow(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser,
                 const std::string& extra_query = "");
 // The whole flow; requires the callback page to say connected.
-Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser);
+Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser,
+             const std::string& extra_query = "");
 
 // GET /api/v1/unified/auth/{provider}/status for the user.
 boost::json::value status_of(HostProcess& host, const std::string& provider, const std::string& user = kUser);

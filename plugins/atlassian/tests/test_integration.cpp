@@ -176,10 +176,7 @@ BOOST_AUTO_TEST_CASE(bitbucket_repositories_and_pull_requests) {
 BOOST_AUTO_TEST_CASE(a_missing_scope_is_insufficient_scope) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox));
-  Flow flow = start_flow(host, sandbox, "atlassian", kUser, "&scopes=read:jira-work%20offline_access");
-  HttpClient browser(host.port());
-  browser.set_bearer("");
-  BOOST_REQUIRE(browser.get(flow.callback_target).status == 200);
+  connect(host, sandbox, "atlassian", kUser, "&scopes=read:jira-work%20offline_access");
   HttpClient api(host.port());
   BOOST_TEST(api.get(connector("jira-issues", "/items?limit=1")).status == 200);
   auto created = api.post_json(connector("jira-issues", "/items"), R"({"project":"EX","summary":"x"})");

@@ -124,10 +124,7 @@ BOOST_AUTO_TEST_CASE(errors_map_to_the_unified_model) {
 BOOST_AUTO_TEST_CASE(missing_scope_names_the_needed_scope) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox));
-  Flow flow = start_flow(host, sandbox, "slack", kUser, "&scopes=channels:read");
-  HttpClient browser(host.port());
-  browser.set_bearer("");
-  BOOST_REQUIRE(browser.get(flow.callback_target).status == 200);
+  connect(host, sandbox, "slack", kUser, "&scopes=channels:read");
   HttpClient api(host.port());
   auto posted = api.post_json(kApi + "/slack/channels/C0GENERAL/messages?" + kAs, R"({"text":"hi"})");
   BOOST_TEST(posted.status == 403, posted.body);
