@@ -53,7 +53,10 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
 
   router.add(http::verb::get, "/api/v1/unified/connectors", [&](RequestContext&) -> awaitable<Response> {
     json::array connectors;
-    for (const auto& [name, plugin] : registry.snapshot()->by_connector)
+    // Bound to a local: a temporary's member would die before the loop body
+    // (C++20), and a concurrent reload would free the snapshot under us.
+    const auto snapshot = registry.snapshot();
+    for (const auto& [name, plugin] : snapshot->by_connector)
       connectors.push_back(connector_json(*plugin->manifest().find_connector(name), *plugin));
     co_return json_response(http::status::ok, json::object{{"connectors", std::move(connectors)}});
   });

@@ -212,12 +212,17 @@ BOOST_AUTO_TEST_CASE(a_dead_refresh_token_marks_the_connection_for_reauth) {
   BOOST_TEST(r.json().at("error").at("details").at("provider_error").as_string() == "invalid_grant");
   BOOST_TEST(status_of(host, "google").at("needs_reauth").as_bool());
   // No retry storm: further calls answer from the stored status.
-  auto token_calls = [&] { return sandbox.control("GET", "stats").at("calls").as_object().if_contains("oauth2.googleapis.com POST /token"); };
-  const auto before = token_calls() ? token_calls()->as_int64() : 0;
+  // Returns a count, not a pointer: a pointer would dangle into the temporary stats document.
+  auto token_calls = [&]() -> std::int64_t {
+    const auto stats = sandbox.control("GET", "stats");
+    const auto* calls = stats.at("calls").as_object().if_contains("oauth2.googleapis.com POST /token");
+    return calls ? calls->as_int64() : 0;
+  };
+  const auto before = token_calls();
   BOOST_TEST(before == 1);
   BOOST_TEST(api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser).status == 401);
   BOOST_TEST(api.post_json("/api/v1/unified/auth/google/refresh?user_email=" + kUser, "{}").status == 401);
-  BOOST_TEST(token_calls()->as_int64() == before);
+  BOOST_TEST(token_calls() == before);
 }
 
 BOOST_AUTO_TEST_CASE(no_secret_reaches_the_database_file_or_the_log) {
