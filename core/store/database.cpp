@@ -6,9 +6,47 @@
 
 #include <boost/url/parse.hpp>
 
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <fcntl.h>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
 
 namespace lagentry::store {
+
+namespace {
+// The database holds e-mail addresses, metadata and key hashes: only its
+// owner may read it. SQLite gives its -wal and -shm files the same mode.
+void create_private_file(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + file.string());
+  ::close(fd);
+}
+
+// Several connections switching a new file to WAL at once get SQLITE_BUSY
+// straight away (SQLite skips the busy handler there to avoid a deadlock),
+// so the switch is retried with back-off, for up to about ten seconds.
+void switch_to_wal(soci::session& sql) {
+  auto pause = std::chrono::milliseconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    try {
+      sql << "PRAGMA journal_mode=WAL";
+      return;
+    } catch (const soci::sqlite3_soci_error& e) {
+      const bool busy = e.result() == SQLITE_BUSY || e.result() == SQLITE_LOCKED;
+      if (!busy || std::chrono::steady_clock::now() + pause > deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
+}  // namespace
 
 Database::Database(Backend backend, std::string description, std::size_t pool_size)
     : backend_(backend), description_(std::move(description)), pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
@@ -20,10 +58,11 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
   const std::string connect = "db=\"" + file.string() + "\" timeout=10";
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    create_private_file(file);
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& sql = db->pool_->at(i);
       sql.open(soci::sqlite3, connect);
-      sql << "PRAGMA journal_mode=WAL";
+      switch_to_wal(sql);
       sql << "PRAGMA synchronous=NORMAL";
       sql << "PRAGMA foreign_keys=ON";
       sql << "PRAGMA busy_timeout=10000";
