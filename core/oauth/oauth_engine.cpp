@@ -3,6 +3,7 @@
 #include "core/api_error.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/log/logger.hpp"
+#include "core/oauth/refresh_lease.hpp"
 #include "core/runtime/connection_fetcher.hpp"
 #include "core/runtime/operation_runner.hpp"
 #include "core/store/clock.hpp"
@@ -21,7 +22,6 @@ using http_status = boost::beast::http::status;
 
 namespace {
 constexpr std::string_view kLog = "oauth";
-constexpr std::int64_t kRefreshLeaseMs = 30'000;  // longer than any token endpoint call
 
 std::string join_scopes(const std::vector<std::string>& scopes) {
   std::string out;
@@ -354,16 +354,9 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
 
   // Across processes (hosts sharing the database) one refresh at a time per
   // connection: take the lease, or wait for the holder's result.
-  struct LeaseGuard {
-    store::ConnectionStore& store;
-    std::string id;
-    bool held = false;
-    ~LeaseGuard() {
-      if (held) store.release_refresh_lease(id);
-    }
-  } lease{connections_, connection.id};
   auto executor = co_await asio::this_coro::executor;
-  while (!connections_.try_lease_refresh(connection.id, kRefreshLeaseMs)) {
+  RefreshLease lease(connections_, connection.id, executor);
+  while (!lease.try_take()) {
     asio::steady_timer pause(executor, std::chrono::milliseconds(50));
     co_await pause.async_wait(asio::use_awaitable);
     store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
@@ -372,7 +365,6 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
                      "the " + latest.provider + " connection needs the user to authorize again");
     if (latest.generation != connection.generation) co_return Access{latest.id, open_tokens(latest), latest.metadata};
   }
-  lease.held = true;
   // The holder before us may have finished between our read and our lease.
   if (store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
       latest.generation != connection.generation)
@@ -400,7 +392,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   TokenSet& fresh = std::get<TokenSet>(parsed);
   const auto sealed = keys_.seal(fresh.to_json(), store::ConnectionStore::token_aad(connection.id));
   const bool stored = connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms);
-  if (stored) lease.held = false;  // replace_tokens() ended the lease with the new tokens
+  if (stored) lease.ended();  // replace_tokens() ended the lease with the new tokens
   if (!stored) {
     // Another host refreshed at the same moment; its tokens won.
     store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);

@@ -4,6 +4,9 @@
 #include "core/crypto/sha256.hpp"
 
 #include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
@@ -70,6 +73,30 @@ std::string string_field(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string{};
 }
 
+// `expires_in` as a number of seconds, whatever JSON type the server chose,
+// clamped so that any value (1e300, "99999999999999999999") stays well
+// defined: a token that claims to live longer than ten years is treated as
+// living ten years. 0 means "not said" or nonsense.
+std::int64_t lifetime_seconds(const json::value& e) {
+  constexpr std::int64_t kMaxSeconds = 10LL * 366 * 24 * 3600;
+  if (e.is_int64()) return std::clamp<std::int64_t>(e.get_int64(), 0, kMaxSeconds);
+  if (e.is_uint64()) return kMaxSeconds;  // above INT64_MAX
+  if (e.is_double()) {
+    const double d = e.get_double();
+    if (!(d > 0)) return 0;  // also NaN
+    return d >= static_cast<double>(kMaxSeconds) ? kMaxSeconds : static_cast<std::int64_t>(d);
+  }
+  if (e.is_string()) {
+    const std::string_view text = e.get_string();
+    std::int64_t seconds = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec == std::errc::result_out_of_range) return text.starts_with('-') ? 0 : kMaxSeconds;
+    if (ec != std::errc() || end != text.data() + text.size()) return 0;
+    return std::clamp<std::int64_t>(seconds, 0, kMaxSeconds);
+  }
+  return 0;
+}
+
 Tokens tokens_from(const json::object& o, std::int64_t now_ms) {
   Tokens t;
   t.access_token = string_field(o, "access_token");
@@ -77,11 +104,8 @@ Tokens tokens_from(const json::object& o, std::int64_t now_ms) {
   t.token_type = string_field(o, "token_type");
   t.scope = string_field(o, "scope");
   if (t.scope.empty()) t.scope = string_field(o, "scopes");  // Bitbucket
-  if (auto* e = o.if_contains("expires_in")) {
-    std::int64_t seconds = e->is_int64() ? e->get_int64() : e->is_uint64() ? static_cast<std::int64_t>(e->get_uint64()) : 0;
-    if (e->is_string()) seconds = std::atoll(std::string(e->get_string()).c_str());
-    if (seconds > 0) t.expires_at_ms = now_ms + seconds * 1000;
-  }
+  if (auto* e = o.if_contains("expires_in"))
+    if (const std::int64_t seconds = lifetime_seconds(*e); seconds > 0) t.expires_at_ms = now_ms + seconds * 1000;
   return t;
 }
 

@@ -107,7 +107,7 @@ bool ConnectionStore::replace_tokens(const std::string& id, std::int64_t expecte
   return st.get_affected_rows() == 1;
 }
 
-bool ConnectionStore::try_lease_refresh(const std::string& id, std::int64_t duration_ms) {
+std::optional<std::int64_t> ConnectionStore::try_lease_refresh(const std::string& id, std::int64_t duration_ms) {
   soci::session sql(db_.pool());
   const long long now = now_ms();
   const long long until = now + duration_ms;
@@ -115,12 +115,29 @@ bool ConnectionStore::try_lease_refresh(const std::string& id, std::int64_t dura
                                        " AND (refresh_lease_until IS NULL OR refresh_lease_until < :now)",
                         soci::use(until), soci::use(id), soci::use(now));
   st.execute(true);
-  return st.get_affected_rows() == 1;
+  if (st.get_affected_rows() != 1) return std::nullopt;
+  return until;
 }
 
-void ConnectionStore::release_refresh_lease(const std::string& id) {
+std::optional<std::int64_t> ConnectionStore::renew_refresh_lease(const std::string& id, std::int64_t held_until,
+                                                                 std::int64_t duration_ms) {
   soci::session sql(db_.pool());
-  sql << "UPDATE connection_tokens SET refresh_lease_until = NULL WHERE connection_id = :id", soci::use(id);
+  // Never the same value twice, so an old holder can't match a new lease.
+  const long long until = std::max<long long>(now_ms() + duration_ms, held_until + 1);
+  const long long held = held_until;
+  soci::statement st = (sql.prepare << "UPDATE connection_tokens SET refresh_lease_until = :until WHERE connection_id = :id"
+                                       " AND refresh_lease_until = :held",
+                        soci::use(until), soci::use(id), soci::use(held));
+  st.execute(true);
+  if (st.get_affected_rows() != 1) return std::nullopt;
+  return until;
+}
+
+void ConnectionStore::release_refresh_lease(const std::string& id, std::int64_t held_until) {
+  soci::session sql(db_.pool());
+  const long long held = held_until;
+  sql << "UPDATE connection_tokens SET refresh_lease_until = NULL WHERE connection_id = :id AND refresh_lease_until = :held",
+      soci::use(id), soci::use(held);
 }
 
 void ConnectionStore::set_status(const std::string& id, const std::string& status) {

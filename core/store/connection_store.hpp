@@ -47,9 +47,13 @@ class ConnectionStore {
   bool replace_tokens(const std::string& id, std::int64_t expected_generation, const crypto::Sealed& tokens,
                       std::int64_t expires_at_ms);
   // Takes the connection's refresh lease for `duration_ms` unless another
-  // process holds an unexpired one. replace_tokens() and release_refresh_lease() end it.
-  bool try_lease_refresh(const std::string& id, std::int64_t duration_ms);
-  void release_refresh_lease(const std::string& id);
+  // process holds an unexpired one, and answers the time it ends; that time
+  // identifies the holder for renew and release. replace_tokens() ends it too.
+  std::optional<std::int64_t> try_lease_refresh(const std::string& id, std::int64_t duration_ms);
+  // Extends the lease ending at `held_until` by `duration_ms` from now;
+  // nothing when it is no longer ours (it ran out and someone took it).
+  std::optional<std::int64_t> renew_refresh_lease(const std::string& id, std::int64_t held_until, std::int64_t duration_ms);
+  void release_refresh_lease(const std::string& id, std::int64_t held_until);
   void set_status(const std::string& id, const std::string& status);
   bool remove(const std::string& id);
   // Every token row, for re-encryption under a new key.

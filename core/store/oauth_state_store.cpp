@@ -50,7 +50,8 @@ std::optional<OAuthState> OAuthStateStore::consume(const std::string& state) {
 
 int OAuthStateStore::purge_expired() {
   soci::session sql(db_.pool());
-  const long long cutoff = now_ms() - 24LL * 3600 * 1000;
+  // Used states expire like the rest: until then a replay finds them used.
+  const long long cutoff = now_ms();
   soci::statement st = (sql.prepare << "DELETE FROM oauth_states WHERE expires_at < :t", soci::use(cutoff));
   st.execute(true);
   return static_cast<int>(st.get_affected_rows());

@@ -28,7 +28,7 @@ class OAuthStateStore {
   void insert(const std::string& state, const OAuthState& record);
   // Marks the state used and returns it, if it exists, is unused and unexpired.
   std::optional<OAuthState> consume(const std::string& state);
-  // Deletes states that expired more than a day ago.
+  // Deletes expired states, used or not; answers how many.
   int purge_expired();
 
   static std::string hash(const std::string& state);

@@ -65,6 +65,32 @@ BOOST_AUTO_TEST_CASE(client_authentication_methods) {
   BOOST_TEST(json.body.find("code_verifier") == std::string::npos);
 }
 
+// Regression: expires_in of about 9.2e15 or more overflowed now + seconds * 1000
+// (undefined behaviour; the ASan host aborted in the callback).
+BOOST_AUTO_TEST_CASE(absurd_token_lifetimes_stay_well_defined) {
+  auto d = descriptor(plugin::ClientAuth::form);
+  const std::int64_t now = 1'700'000'000'000;
+  const std::int64_t ten_years_ms = 10LL * 366 * 24 * 3600 * 1000;
+  for (const char* lifetime : {"9223372036854775807", "9300000000000000", "18446744073709551615", "1e300", "1.5e16",
+                               "\"9223372036854775807\"", "\"99999999999999999999999\"", "\"9300000000000000\""}) {
+    auto parsed = oauth::parse_token_response(
+        d, reply(200, std::string(R"({"access_token":"a","expires_in":)") + lifetime + "}"), now);
+    BOOST_TEST_REQUIRE(std::holds_alternative<TokenSet>(parsed), lifetime);
+    const auto expires = std::get<TokenSet>(parsed).primary.expires_at_ms;
+    BOOST_TEST(expires == now + ten_years_ms, lifetime);
+  }
+  for (const char* nonsense : {"-5", "0", "\"-99999999999999999999\"", "\"12abc\"", "\"\"", "null", "true", "-1e300"}) {
+    auto parsed = oauth::parse_token_response(
+        d, reply(200, std::string(R"({"access_token":"a","expires_in":)") + nonsense + "}"), now);
+    BOOST_TEST_REQUIRE(std::holds_alternative<TokenSet>(parsed), nonsense);
+    BOOST_TEST(std::get<TokenSet>(parsed).primary.expires_at_ms == 0, nonsense);
+  }
+  auto fractional = oauth::parse_token_response(d, reply(200, R"({"access_token":"a","expires_in":3600.7})"), now);
+  BOOST_TEST(std::get<TokenSet>(fractional).primary.expires_at_ms == now + 3600 * 1000);
+  auto text = oauth::parse_token_response(d, reply(200, R"({"access_token":"a","expires_in":"3600"})"), now);
+  BOOST_TEST(std::get<TokenSet>(text).primary.expires_at_ms == now + 3600 * 1000);
+}
+
 BOOST_AUTO_TEST_CASE(token_responses_of_each_provider_shape) {
   auto d = descriptor(plugin::ClientAuth::form);
   auto google = oauth::parse_token_response(
