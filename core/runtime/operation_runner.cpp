@@ -5,10 +5,14 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 namespace lagentry::runtime {
 namespace json = boost::json;
 
 namespace {
+constexpr std::string_view kLog = "runtime";
 
 OperationResult failure(int status, std::string code, std::string message) {
   OperationResult r;
@@ -23,12 +27,39 @@ std::string string_or(const json::object& o, std::string_view key, std::string f
   return v && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
 }
 
-// Interprets a LG_STEP_REPLY document.
+// A number no double holds (the text 1e99999) parses as infinity, and the
+// host would write it back out as `Infinity`, which is not JSON.
+bool has_non_finite(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return !std::isfinite(v.get_double());
+    case json::kind::array:
+      return std::any_of(v.get_array().begin(), v.get_array().end(), has_non_finite);
+    case json::kind::object:
+      return std::any_of(v.get_object().begin(), v.get_object().end(),
+                         [](const json::key_value_pair& m) { return has_non_finite(m.value()); });
+    default:
+      return false;
+  }
+}
+
+// Interprets a LG_STEP_REPLY document. Whatever the plugin wrote, the client
+// gets valid JSON: a reply that is not (invalid UTF-8 included, which the
+// parser rejects) or carries a non-finite number is the plugin's error.
 OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text) {
   json::error_code ec;
   json::value reply = json::parse(text, ec);
-  if (ec || !reply.is_object())
+  if (ec) {
+    log::warn(kLog, "plugin " + plugin.id() + " returned a reply that is not valid JSON: " + ec.message());
+    return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a reply that is not valid JSON (" +
+                                            ec.message() + ")");
+  }
+  if (!reply.is_object())
     return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a malformed reply");
+  if (has_non_finite(reply)) {
+    log::warn(kLog, "plugin " + plugin.id() + " returned a non-finite number");
+    return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a number JSON cannot carry");
+  }
   const auto& o = reply.get_object();
   OperationResult r;
   if (auto* s = o.if_contains("status"); s && s->is_int64() && s->get_int64() >= 100 && s->get_int64() <= 599)

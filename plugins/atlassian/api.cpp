@@ -2,6 +2,9 @@
 
 #include "errors.hpp"
 
+#include "charset.hpp"
+#include "json_input.hpp"
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -51,8 +54,8 @@ lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
     answer.status = response.at("status").to_number<int>();
     const std::string body = text_at(response, "body");
     json::error_code ec;
-    if (!body.empty()) answer.body = json::parse(body, ec);
-    if (ec) answer.body = body;  // not JSON: keep the text for the error details
+    if (!body.empty()) answer.body = common::parse_upstream_json(body, ec);
+    if (ec) answer.body = common::valid_utf8(body);  // not JSON: keep the text for the error details
     if (auto failure = classify(answer.status, answer.body, text_at(response, "error")))
       return lagentry::Step::reply(failure_reply(*failure, answer.status, answer.body));
   }

@@ -1,5 +1,6 @@
 #include "sites.hpp"
 
+#include "json_input.hpp"
 #include "unified.hpp"
 
 #include <boost/json.hpp>
@@ -27,7 +28,7 @@ lagentry::Step sites_step(const lagentry::Call& call) {
     return lagentry::Step::reply(error_reply(502, "upstream_error",
                                              "accessible-resources answered " + std::to_string(status)));
   json::error_code ec;
-  json::value resources = json::parse(response.at("body").as_string(), ec);
+  json::value resources = lagentry::plugin_common::parse_upstream_json(response.at("body").as_string(), ec);
   if (ec || !resources.is_array())
     return lagentry::Step::reply(error_reply(502, "upstream_error", "accessible-resources did not answer a list"));
   json::array sites;

@@ -1,10 +1,15 @@
 #include "gmail.hpp"
 
+#include "charset.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <strings.h>
 
 namespace google::gmail {
+
+using lagentry::plugin_common::charset_of;
+using lagentry::plugin_common::to_utf8;
 
 namespace {
 const std::string kMessages = "https://gmail.googleapis.com/gmail/v1/users/me/messages";
@@ -111,7 +116,10 @@ std::string text_body(const json::object& payload) {
   if (!part) return {};
   const auto* body = part->if_contains("body");
   if (!body || !body->is_object()) return {};
-  return base64_decode(string_member(body->get_object(), "data")).value_or("");
+  const std::string bytes = base64_decode(string_member(body->get_object(), "data")).value_or("");
+  // The part's bytes are in the charset its Content-Type declares (Latin-1
+  // mail is common); the reply must be UTF-8.
+  return to_utf8(bytes, charset_of(header(*part, "Content-Type")));
 }
 
 OutgoingEmail outgoing_email(const json::object& body) {

@@ -1,5 +1,7 @@
 #include "google_json.hpp"
 
+#include "json_input.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -55,7 +57,7 @@ const json::object& Input::body_object() const {
 
 json::value Response::json() const {
   json::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = lagentry::plugin_common::parse_upstream_json(body, ec);
   return ec ? json::value() : v;
 }
 

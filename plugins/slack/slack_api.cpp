@@ -3,6 +3,7 @@
 #include "slack_errors.hpp"
 
 #include "encoding.hpp"
+#include "json_input.hpp"
 
 #include <boost/json.hpp>
 
@@ -46,7 +47,7 @@ lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
   const json::object& response = responses.at(0).as_object();
   const int status = response.at("status").to_number<int>();
   json::error_code ec;
-  json::value body = json::parse(text_at(response, "body"), ec);
+  json::value body = common::parse_upstream_json(text_at(response, "body"), ec);
   if (ec) body = nullptr;
   if (auto failure = classify(status, body, text_at(response, "error")))
     return lagentry::Step::reply(failure_reply(*failure, status, body));

@@ -35,12 +35,13 @@ constexpr const char* kManifest = R"({
     "verbs": ["list", "get"],
     "scopes": ["notes.read"]
   }],
-  "operations": ["echo-notes.list", "echo-notes.get", "echo.post", "echo.throw", "echo.upstream"],
+  "operations": ["echo-notes.list", "echo-notes.get", "echo.post", "echo.throw", "echo.upstream", "echo.bad_reply"],
   "routes": [
     {"method": "POST", "path": "/echo/messages", "operation": "echo.post", "provider": "echo"},
     {"method": "GET", "path": "/echo/upstream", "operation": "echo.upstream", "provider": "echo"},
     {"method": "GET", "path": "/echo/items/{id}", "operation": "echo.post", "provider": "echo"},
-    {"method": "GET", "path": "/echo/fail", "operation": "echo.throw", "provider": "echo"}
+    {"method": "GET", "path": "/echo/fail", "operation": "echo.throw", "provider": "echo"},
+    {"method": "GET", "path": "/echo/bad-reply/{kind}", "operation": "echo.bad_reply", "provider": "echo"}
   ]
 })";
 
@@ -73,6 +74,14 @@ lagentry::Step handle(const lagentry::Call& call) {
     return lagentry::Step::reply(R"({"status":200,"body":{"responses":)" + std::string(call.responses) + "}}");
   }
   if (call.operation == "echo.throw") throw std::runtime_error("deliberate failure");
+  if (call.operation == "echo.bad_reply") {
+    // Replies that are not JSON a client could read: the host must refuse them.
+    if (call.input.find("\"utf8\"") != std::string_view::npos)
+      return lagentry::Step::reply("{\"status\":200,\"body\":{\"text\":\"caf\xE9\"}}");
+    if (call.input.find("\"huge\"") != std::string_view::npos)
+      return lagentry::Step::reply(R"({"status":200,"body":{"n":1e99999}})");
+    return lagentry::Step::reply(R"({"status":200,"body":{"n":Infinity}})");
+  }
   throw lagentry::UnknownOperation(call.operation);
 }
 

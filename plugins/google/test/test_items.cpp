@@ -75,6 +75,47 @@ BOOST_AUTO_TEST_CASE(gmail_text_body_prefers_plain_text) {
   BOOST_TEST(gmail::text_body(parse(R"({"mimeType":"image/png","body":{"size":0}})")) == "");
 }
 
+// Regression: a Latin-1 part's bytes went into the reply as they were, the
+// reply was not valid UTF-8 and the host answered 502.
+BOOST_AUTO_TEST_CASE(gmail_text_body_is_utf8_whatever_the_part_charset) {
+  auto part = [](const std::string& content_type, const std::string& data) {
+    json::object p = parse(R"({"mimeType":"text/plain","headers":[]})");
+    if (!content_type.empty())
+      p["headers"].as_array().push_back(json::object{{"name", "Content-Type"}, {"value", content_type}});
+    p["body"] = json::object{{"data", data}};
+    return p;
+  };
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=\"ISO-8859-1\"", "Y2Fm6Q")) == "caf\xC3\xA9");
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=iso-8859-1; format=flowed", "Y2Fm6Q")) == "caf\xC3\xA9");
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=windows-1252", "k3F1b3RlZJQ")) ==
+             "\xE2\x80\x9Cquoted\xE2\x80\x9D");
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=UTF-8", "Y2Fmw6k")) == "caf\xC3\xA9");
+  // Undeclared or mislabelled: invalid bytes become U+FFFD, never raw bytes.
+  BOOST_TEST(gmail::text_body(part("", "Y2Fm6Q")) == "caf\xEF\xBF\xBD");
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=utf-8", "Y2Fm6SCA")) == "caf\xEF\xBF\xBD \xEF\xBF\xBD");
+  BOOST_TEST(gmail::text_body(part("text/plain; charset=x-no-such-set", "Y2Fm6Q")) == "caf\xEF\xBF\xBD");
+  // Every answer serializes to JSON that parses again.
+  const std::string reply = json::serialize(json::value(gmail::text_body(part("", "Y2Fm6SCA"))));
+  json::error_code ec;
+  json::parse(reply, ec);
+  BOOST_TEST(!ec);
+}
+
+// Regression: an upstream 1e999 became a double infinity that Boost.JSON
+// writes as `Infinity`, which is not JSON.
+BOOST_AUTO_TEST_CASE(numbers_no_double_can_hold_become_null) {
+  google::Response response;
+  response.body = R"({"a":1e999,"b":[-1e999,1.5],"c":{"d":1e308}})";
+  const json::value v = response.json();
+  BOOST_TEST(v.at("a").is_null());
+  BOOST_TEST(v.at("b").at(0).is_null());
+  BOOST_TEST(v.at("b").at(1).as_double() == 1.5);
+  BOOST_TEST(v.at("c").at("d").as_double() == 1e308);
+  json::error_code ec;
+  json::parse(json::serialize(v), ec);
+  BOOST_TEST(!ec);
+}
+
 BOOST_AUTO_TEST_CASE(gmail_create_body_validation) {
   auto email = gmail::outgoing_email(parse(R"({"to":["a@x.com","b@x.com"],"cc":"c@x.com","subject":"S","body":"B"})"));
   BOOST_TEST(email.to.size() == 2u);
