@@ -16,6 +16,7 @@
 #include "host/api/plugin_routes.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
+#include "host/maintenance/state_purger.hpp"
 #include "host/plugins/plugin_watcher.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@
 #include <csignal>
 #include <iostream>
 #include <thread>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace lagentry::host {
@@ -48,6 +50,25 @@ log::Level parse_level(const std::string& name) {
 std::unique_ptr<store::Database> open_database(const Config& config) {
   if (!config.database_url.empty()) return store::Database::open_postgresql(config.database_url, config.database_pool_size);
   return store::Database::open_sqlite(config.database_path, config.database_pool_size);
+}
+
+// Raises the soft descriptor limit to the hard one (as nginx's
+// worker_rlimit_nofile and Go's runtime do) and answers how many client
+// connections to allow: LAGENTRY_MAX_CONNECTIONS, or half of what the limit
+// leaves after a reserve for the database, plugins and listeners, since each
+// client request may need an upstream connection too.
+std::size_t connection_limit(const Config& config) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (config.max_connections > 0) return config.max_connections;
+  constexpr rlim_t kReserve = 64;
+  const rlim_t descriptors = limit.rlim_cur == RLIM_INFINITY ? 1'000'000 : limit.rlim_cur;
+  const rlim_t usable = descriptors > 2 * kReserve ? (descriptors - kReserve) / 2 : kReserve / 2;
+  return static_cast<std::size_t>(std::min<rlim_t>(usable, 10'000));
 }
 
 int run(Config config) {
@@ -95,10 +116,11 @@ int run(Config config) {
       engine_options);
 
   Router router;
+  router.set_limits(config.auth_failures_per_minute, config.rate_limit_per_key);
   router.set_authenticator([&api_keys](const std::string& key) -> std::optional<Principal> {
     auto record = api_keys.authenticate(key);
     if (!record) return std::nullopt;
-    return Principal{record->tenant_id, record->id, record->is_admin()};
+    return Principal{record->tenant_id, record->id, record->is_operator()};
   });
   add_catalog_routes(router, registry, providers, config, *database);
   add_auth_routes(router, engine, config);
@@ -107,17 +129,23 @@ int run(Config config) {
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
 
+  const std::size_t max_connections = connection_limit(config);
   Server server(io, router,
-                ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout},
+                ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout,
+                             max_connections},
                 CorsPolicy{config.cors_origins});
   auto endpoint = server.listen(config.host, config.port);
   if (!config.public_url_configured)  // PORT=0 binds a port only known now
     config.public_url = "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   server.start();
-  log::info(kLog, "listening on http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
+  log::info(kLog, "listening on http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) +
+                      " (at most " + std::to_string(max_connections) + " connections)");
 
   PluginWatcher watcher(io, registry);
   watcher.start();
+  store::OAuthStateStore states(*database);
+  StatePurger state_purger(io, states, config.state_ttl);
+  state_purger.start();
 
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   asio::signal_set reload_signal(io, SIGHUP);
@@ -140,6 +168,7 @@ int run(Config config) {
                         std::to_string(config.shutdown_grace.count()) + "s)");
     reload_signal.cancel();
     watcher.stop();
+    state_purger.stop();
     grace_timer.expires_after(config.shutdown_grace);
     grace_timer.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;

@@ -31,23 +31,28 @@ void ApiKeyStore::ensure_tenant(const std::string& tenant_id) {
       soci::use(now);
 }
 
-ApiKey ApiKeyStore::import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, bool admin) {
+ApiKey ApiKeyStore::import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role) {
+  if (role == KeyRole::host_operator && tenant_id != kOperatorTenant)
+    throw std::invalid_argument(std::string("operator keys belong to tenant '") + kOperatorTenant + "'");
   ensure_tenant(tenant_id);
   const std::string hash = crypto::sha256_hex(plaintext);
   soci::session sql(db_.pool());
-  ApiKey key{"key_" + hash.substr(0, 12), tenant_id, name, admin ? "tenant admin" : "tenant", now_ms(), std::nullopt};
+  const std::string scopes = role == KeyRole::host_operator ? kOperatorScope : kTenantScope;
+  ApiKey key{"key_" + hash.substr(0, 12), tenant_id, name, scopes, now_ms(), std::nullopt};
   int exists = 0;
   sql << "SELECT COUNT(*) FROM api_keys WHERE key_hash = :h", soci::use(hash), soci::into(exists);
-  if (!exists)
+  if (exists)
+    sql << "UPDATE api_keys SET scopes = :scopes WHERE key_hash = :h", soci::use(scopes), soci::use(hash);
+  else
     sql << "INSERT INTO api_keys (id, tenant_id, key_hash, name, scopes, created_at) VALUES (:id, :tenant, :h, :name, :scopes, :t)",
         soci::use(key.id), soci::use(key.tenant_id), soci::use(hash), soci::use(key.name), soci::use(key.scopes),
         soci::use(key.created_at_ms);
   return key;
 }
 
-std::pair<ApiKey, std::string> ApiKeyStore::create(const std::string& tenant_id, const std::string& name, bool admin) {
+std::pair<ApiKey, std::string> ApiKeyStore::create(const std::string& tenant_id, const std::string& name, KeyRole role) {
   std::string plaintext = "lgk_" + crypto::random_token(32);
-  ApiKey key = import(tenant_id, name, plaintext, admin);
+  ApiKey key = import(tenant_id, name, plaintext, role);
   return {key, plaintext};
 }
 

@@ -1,5 +1,9 @@
 // Tenants and their API keys. Keys are random ("lgk_" + 43 characters) and
 // stored only as SHA-256 hashes: a leaked database does not leak keys.
+//
+// Two roles: a tenant key uses the API of its tenant; an operator key
+// belongs to the host's own tenant and also administers the host (plugins,
+// reloads). No tenant can create a key that reaches another tenant or the host.
 #pragma once
 
 #include "core/store/database.hpp"
@@ -10,15 +14,22 @@
 
 namespace lagentry::store {
 
+// The tenant that operator keys belong to.
+inline constexpr const char* kOperatorTenant = "default";
+inline constexpr const char* kOperatorScope = "operator";
+inline constexpr const char* kTenantScope = "tenant";
+
+enum class KeyRole { tenant, host_operator };
+
 struct ApiKey {
   std::string id;
   std::string tenant_id;
   std::string name;
-  std::string scopes;  // "tenant" or "tenant admin"
+  std::string scopes;  // "tenant" or "operator"
   std::int64_t created_at_ms = 0;
   std::optional<std::int64_t> revoked_at_ms;
 
-  bool is_admin() const { return scopes.find("admin") != std::string::npos; }
+  bool is_operator() const { return scopes == kOperatorScope; }
 };
 
 class ApiKeyStore {
@@ -27,9 +38,11 @@ class ApiKeyStore {
 
   void ensure_tenant(const std::string& tenant_id);
   // Creates a key and returns {record, plaintext}; the plaintext is never stored.
-  std::pair<ApiKey, std::string> create(const std::string& tenant_id, const std::string& name, bool admin);
-  // Stores a key whose plaintext the operator chose (LAGENTRY_API_KEY); idempotent.
-  ApiKey import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, bool admin);
+  // Operator keys belong to kOperatorTenant (std::invalid_argument otherwise).
+  std::pair<ApiKey, std::string> create(const std::string& tenant_id, const std::string& name, KeyRole role);
+  // Stores a key whose plaintext the operator chose (LAGENTRY_API_KEY);
+  // idempotent, and an existing key takes the given role.
+  ApiKey import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role);
   // The active key with this plaintext, if any.
   std::optional<ApiKey> authenticate(const std::string& plaintext);
   std::vector<ApiKey> list();

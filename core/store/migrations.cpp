@@ -116,6 +116,15 @@ const std::vector<Migration>& migrations() {
            // connection, so only one of them calls the provider.
            "ALTER TABLE connection_tokens ADD COLUMN refresh_lease_until BIGINT",
        }},
+      {3,
+       "host operators apart from tenants",
+       {
+           // "tenant admin" keys of any tenant could administer the whole
+           // host. The host's own tenant keeps that power as operators;
+           // every other tenant's key becomes a plain tenant key.
+           "UPDATE api_keys SET scopes = 'operator' WHERE scopes = 'tenant admin' AND tenant_id = 'default'",
+           "UPDATE api_keys SET scopes = 'tenant' WHERE scopes = 'tenant admin'",
+       }},
   };
   return all;
 }

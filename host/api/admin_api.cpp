@@ -39,7 +39,7 @@ json::object plugins_view(const plugin::Registry& registry) {
 void add_admin_routes(Router& router, plugin::Registry& registry) {
   router.add(http::verb::get, "/admin/plugins", [&](RequestContext&) -> awaitable<Response> {
     co_return json_response(http::status::ok, plugins_view(registry));
-  }, Access::admin);
+  }, Access::host_operator);
 
   router.add(http::verb::post, "/admin/plugins/reload", [&](RequestContext&) -> awaitable<Response> {
     auto report = registry.reload();
@@ -47,7 +47,7 @@ void add_admin_routes(Router& router, plugin::Registry& registry) {
     body["reload"] = json::object{{"loaded", report.loaded}, {"kept", report.kept}, {"retired", report.retired},
                                   {"refused", report.refused}};
     co_return json_response(http::status::ok, body);
-  }, Access::admin);
+  }, Access::host_operator);
 }
 
 }  // namespace lagentry::host

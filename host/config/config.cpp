@@ -132,6 +132,12 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.idle_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_IDLE_TIMEOUT_SECONDS", *v, 1, 3600));
   if (auto v = get("LAGENTRY_SHUTDOWN_GRACE_SECONDS"))
     c.shutdown_grace = std::chrono::seconds(parse_integer<int>("LAGENTRY_SHUTDOWN_GRACE_SECONDS", *v, 0, 3600));
+  if (auto v = get("LAGENTRY_MAX_CONNECTIONS"))
+    c.max_connections = parse_integer<std::size_t>("LAGENTRY_MAX_CONNECTIONS", *v, 0, 1'000'000);
+  if (auto v = get("LAGENTRY_AUTH_FAILURES_PER_MINUTE"))
+    c.auth_failures_per_minute = parse_integer<unsigned>("LAGENTRY_AUTH_FAILURES_PER_MINUTE", *v, 0, 1'000'000);
+  if (auto v = get("LAGENTRY_RATE_LIMIT_PER_KEY"))
+    c.rate_limit_per_key = parse_integer<unsigned>("LAGENTRY_RATE_LIMIT_PER_KEY", *v, 0, 100'000'000);
   if (auto v = get("LAGENTRY_ENCRYPTION_KEY")) c.encryption_key = *v;
   if (auto v = get("LAGENTRY_ENCRYPTION_KEYS_OLD")) c.encryption_keys_old = *v;
   if (!c.encryption_key.empty()) {
@@ -178,7 +184,7 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
 
 std::string usage_text() {
   return R"(Usage: lagentry-host [--env-file PATH] [--help] [--version]
-       lagentry-host [--env-file PATH] keys create [--tenant T] [--name N] [--admin]
+       lagentry-host [--env-file PATH] keys create [--tenant T | --operator] [--name N]
        lagentry-host [--env-file PATH] keys list | keys revoke ID | keys rotate-encryption
 
 Lagentry Host: OAuth connections and one unified REST API over provider plugins.
@@ -208,10 +214,16 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_READ_TIMEOUT_SECONDS   time to receive one request     [30]
   LAGENTRY_IDLE_TIMEOUT_SECONDS   keep-alive idle time            [60]
   LAGENTRY_SHUTDOWN_GRACE_SECONDS time to drain on SIGTERM        [20]
+  LAGENTRY_MAX_CONNECTIONS    open client connections; beyond it new ones
+                              are closed at once [0: from the descriptor limit]
+  LAGENTRY_AUTH_FAILURES_PER_MINUTE  wrong API keys per client address
+                              per minute before 429 (0: no limit)  [20]
+  LAGENTRY_RATE_LIMIT_PER_KEY requests per API key per minute, then 429
+                              (0: no limit)                       [0]
   LAGENTRY_ENCRYPTION_KEY     base64 32-byte key for tokens at rest (required)
   LAGENTRY_ENCRYPTION_KEYS_OLD  comma-separated older keys, decrypt only
   LAGENTRY_CREATE_DEV_KEY     true: without a key, create/reuse a dev key file
-  LAGENTRY_API_KEY            bootstrap admin API key (tenant "default")
+  LAGENTRY_API_KEY            bootstrap operator API key (tenant "default")
   LAGENTRY_PUBLIC_URL         external base URL for redirect URIs [http://HOST:PORT]
   LAGENTRY_REDIRECT_ALLOWLIST URL prefixes callbacks may redirect to []
   LAGENTRY_STATE_TTL_SECONDS  OAuth state lifetime                [600]

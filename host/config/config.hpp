@@ -37,6 +37,12 @@ struct Config {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds shutdown_grace{20};
+  std::size_t max_connections = 0;  // 0: derived from the descriptor limit at startup
+
+  // Abuse limits: failed API-key checks per client address per minute
+  // (then 429), and requests per API key per minute (0: no limit).
+  unsigned auth_failures_per_minute = 20;
+  unsigned rate_limit_per_key = 0;
 
   // Outbound calls: "origin=base,..." (see core/net/origin_map.hpp), extra CA.
   std::string upstream_origins;

@@ -25,6 +25,9 @@ Response error_response(http::status status, std::string_view code, std::string_
 Response error_response(const ApiError& error) {
   Response response = error_response(error.status, error.code, error.message, error.details);
   if (error.status == http::status::unauthorized) response.set(http::field::www_authenticate, "Bearer");
+  if (error.status == http::status::too_many_requests && error.details.is_object())
+    if (const auto* wait = error.details.as_object().if_contains("retry_after_seconds"); wait && wait->is_int64())
+      response.set(http::field::retry_after, std::to_string(wait->get_int64()));
   return response;
 }
 

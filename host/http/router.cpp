@@ -68,20 +68,41 @@ void Router::add(http::verb method, std::string pattern, Handler handler, Access
   routes_.push_back(Route{method, split_pattern(pattern), std::move(handler), access});
 }
 
-Principal Router::authenticate(const Request& request, Access access) const {
+namespace {
+ApiError rate_limited(std::chrono::seconds retry_after, std::string message) {
+  return ApiError(http::status::too_many_requests, "rate_limited", std::move(message),
+                  boost::json::object{{"retry_after_seconds", retry_after.count()}});
+}
+}  // namespace
+
+void Router::set_limits(unsigned auth_failures_per_minute, unsigned requests_per_key_per_minute) {
+  auth_failures_ = std::make_unique<RateLimiter>(auth_failures_per_minute);
+  key_requests_ = std::make_unique<RateLimiter>(requests_per_key_per_minute);
+}
+
+Principal Router::authenticate(const Request& request, Access access, std::string_view client_address) const {
   std::string_view header = request[http::field::authorization];
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || !boost::beast::iequals(header.substr(0, kScheme.size()), kScheme))
     throw ApiError(http::status::unauthorized, "unauthorized", "an API key is required: Authorization: Bearer <key>");
+  // An address that keeps guessing keys is answered before any lookup.
+  const std::string client(client_address);
+  if (auto wait = auth_failures_->blocked(client))
+    throw rate_limited(*wait, "too many requests with a wrong API key from this address");
   std::optional<Principal> principal;
   if (authenticator_) principal = authenticator_(std::string(header.substr(kScheme.size())));
-  if (!principal) throw ApiError(http::status::unauthorized, "unauthorized", "the API key is not valid");
-  if (access == Access::admin && !principal->admin)
-    throw ApiError(http::status::forbidden, "forbidden", "this endpoint needs an admin API key");
+  if (!principal) {
+    auth_failures_->hit(client);
+    throw ApiError(http::status::unauthorized, "unauthorized", "the API key is not valid");
+  }
+  if (access == Access::host_operator && !principal->host_operator)
+    throw ApiError(http::status::forbidden, "forbidden", "this endpoint needs a host operator's API key");
+  if (auto wait = key_requests_->hit(principal->key_id))
+    throw rate_limited(*wait, "this API key made more requests than LAGENTRY_RATE_LIMIT_PER_KEY allows");
   return *principal;
 }
 
-boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
+boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string_view client_address) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) co_return error_response(http::status::bad_request, "bad_request", "request target is not a valid path");
   auto path = split_path(*target);
@@ -89,7 +110,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
 
   std::string allowed;
   for (const Route& route : routes_) {
-    RequestContext context{request, *target, {}};
+    RequestContext context{request, *target, client_address, {}};
     if (!match_path(route.segments, *path, context.path_params)) continue;
     if (route.method != request.method()) {
       if (!allowed.empty()) allowed += ", ";
@@ -98,7 +119,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     }
     std::optional<ApiError> failure;
     try {
-      if (route.access != Access::open) context.principal = authenticate(request, route.access);
+      if (route.access != Access::open) context.principal = authenticate(request, route.access, client_address);
       co_return co_await route.handler(context);
     } catch (const ApiError& e) {
       failure = e;
@@ -115,11 +136,11 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     co_return response;
   }
   if (fallback_) {
-    RequestContext context{request, *target, {}};
+    RequestContext context{request, *target, client_address, {}};
     std::optional<Response> answer;
     std::optional<ApiError> failure;
     try {
-      if (!path->empty() && path->front() == "api") context.principal = authenticate(request, Access::tenant);
+      if (!path->empty() && path->front() == "api") context.principal = authenticate(request, Access::tenant, client_address);
       answer = co_await fallback_(context, *path);
     } catch (const ApiError& e) {
       failure = e;

@@ -6,31 +6,35 @@
 #pragma once
 
 #include "host/http/http_types.hpp"
+#include "host/http/rate_limiter.hpp"
 
 #include <boost/url/url_view.hpp>
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace lagentry::host {
 
-// Who is calling: the tenant an API key belongs to.
+// Who is calling: the tenant an API key belongs to, and whether the key is a
+// host operator's (see core/store/api_key_store.hpp).
 struct Principal {
   std::string tenant_id;
   std::string key_id;
-  bool admin = false;
+  bool host_operator = false;
 };
 
-// Who may call a route.
-enum class Access { open, tenant, admin };
+// Who may call a route: anyone, any tenant's key, or an operator key only.
+enum class Access { open, tenant, host_operator };
 
 // What a handler gets: the request, its parsed target and the captures.
 struct RequestContext {
   const Request& request;
   boost::urls::url_view target;
+  std::string_view client_address;  // the peer's IP address
   std::map<std::string, std::string, std::less<>> path_params;
   std::optional<Principal> principal;  // set on tenant and admin routes
 
@@ -58,10 +62,15 @@ class Router {
     authenticator_ = std::move(authenticator);
   }
 
+  // Abuse limits (0 disables each): wrong API keys per client address per
+  // minute, after which the address gets 429 until its minute ends; and
+  // requests per API key per minute.
+  void set_limits(unsigned auth_failures_per_minute, unsigned requests_per_key_per_minute);
+
   // Finds and runs the handler. Unknown paths answer 404 not_found, a known
   // path with another method 405 method_not_allowed; an ApiError or any
   // other exception from the handler becomes the JSON error model.
-  boost::asio::awaitable<Response> dispatch(const Request& request) const;
+  boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address) const;
 
  private:
   struct Route {
@@ -71,11 +80,13 @@ class Router {
     Access access;
   };
   // Throws ApiError 401/403 unless the request carries a good key.
-  Principal authenticate(const Request& request, Access access) const;
+  Principal authenticate(const Request& request, Access access, std::string_view client_address) const;
 
   std::vector<Route> routes_;
   FallbackHandler fallback_;
   std::function<std::optional<Principal>(const std::string&)> authenticator_;
+  std::unique_ptr<RateLimiter> auth_failures_ = std::make_unique<RateLimiter>(0);
+  std::unique_ptr<RateLimiter> key_requests_ = std::make_unique<RateLimiter>(0);
 };
 
 // "/a/{id}/b" -> {"a", "{id}", "b"}.

@@ -1,12 +1,14 @@
 #include "host/http/server.hpp"
 
 #include "core/log/logger.hpp"
+#include "host/http/message_framing.hpp"
 #include "host/http/responses.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -35,8 +37,13 @@ constexpr std::string_view kServerName = "lagentry-host/" LAGENTRY_VERSION;
 // One connection. Lives in a shared_ptr held by its coroutine; the server
 // keeps a weak reference to close it when draining.
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+    beast::error_code ec;
+    auto peer = stream.socket().remote_endpoint(ec);
+    if (!ec) client_address = peer.address().to_string();
+  }
   beast::tcp_stream stream;
+  std::string client_address;
   bool idle = true;  // waiting for the next request (touched only on the strand)
 };
 }  // namespace
@@ -57,6 +64,10 @@ struct Server::State {
   std::function<void()> on_drained;
   std::uint64_t next_id = 0;
 
+  std::size_t open_count() const {
+    std::lock_guard lock(mutex);
+    return connections.size();
+  }
   void add(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(mutex);
     connections.emplace(c.get(), c);
@@ -77,6 +88,28 @@ bool CorsPolicy::allows(std::string_view origin) const {
 }
 
 namespace {
+constexpr auto kMinAcceptPause = std::chrono::milliseconds(10);
+constexpr auto kMaxAcceptPause = std::chrono::milliseconds(1000);
+
+// A warning that repeats under load is written at most every ten seconds,
+// with the count of the ones held back (a flood must not fill the disk).
+class RateLimitedLog {
+ public:
+  void warn(const std::string& message) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_) {
+      ++suppressed_;
+      return;
+    }
+    log::warn(kLog, suppressed_ ? message + " (" + std::to_string(suppressed_) + " more since the last report)" : message);
+    suppressed_ = 0;
+    next_ = now + std::chrono::seconds(10);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point next_{};
+  std::uint64_t suppressed_ = 0;
+};
 
 void finish(Response& response, const Request& request, const CorsPolicy& cors, bool keep_alive) {
   response.version(request.version());
@@ -118,6 +151,14 @@ asio::awaitable<void> write_response(Connection& c, Response& response) {
   if (ec) log::debug(kLog, "write failed: " + ec.message());
 }
 
+// Writes an error on a connection that closes afterwards.
+asio::awaitable<void> write_final_error(Connection& c, const CorsPolicy& cors, Response& response) {
+  Request dummy;
+  dummy.version(11);
+  finish(response, dummy, cors, false);
+  co_await write_response(c, response);
+}
+
 asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c) {
   beast::flat_buffer buffer;
   bool first = true;
@@ -134,6 +175,15 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     co_await http::async_read_header(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     c->idle = false;
     first = false;
+    if (!ec) {
+      if (auto framing = framing_error(parser.get())) {
+        // The body's length is ambiguous: what follows must not be read as
+        // another request.
+        Response response = error_response(*framing);
+        co_await write_final_error(*c, server->cors, response);
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       c->stream.expires_after(server->limits.read_timeout);
       co_await http::async_read(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
@@ -144,10 +194,7 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     if (ec) {
       // Answer what we can, then close: the stream position is unknown.
       Response response = parse_error_response(ec);
-      Request dummy;
-      dummy.version(11);
-      finish(response, dummy, server->cors, false);
-      co_await write_response(*c, response);
+      co_await write_final_error(*c, server->cors, response);
       break;
     }
 
@@ -157,7 +204,7 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     if (request.method() == http::verb::options)
       response = preflight(request, server->cors);
     else
-      response = co_await server->router.dispatch(request);
+      response = co_await server->router.dispatch(request, c->client_address);
     const bool keep_alive = request.keep_alive() && !server->draining;
     finish(response, request, server->cors, keep_alive);
     co_await write_response(*c, response);
@@ -173,14 +220,42 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
   c->stream.close();
 }
 
+// Out of descriptors (or kernel memory): the pending connection stays in the
+// backlog and accept() would fail again at once, so wait before retrying.
+bool resource_exhausted(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+         ec.value() == ENFILE;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
+  auto pause = kMinAcceptPause;
+  asio::steady_timer timer(server->io);
+  RateLimitedLog exhausted_log, full_log;
   for (;;) {
     beast::error_code ec;
     tcp::socket socket = co_await server->acceptor.async_accept(asio::make_strand(server->io),
                                                                 asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !server->acceptor.is_open()) co_return;
+    if (ec && resource_exhausted(ec)) {
+      exhausted_log.warn("accept failed: " + ec.message() + "; pausing accepts (raise the descriptor limit or lower "
+                         "LAGENTRY_MAX_CONNECTIONS)");
+      timer.expires_after(pause);
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      pause = std::min(pause * 2, kMaxAcceptPause);
+      continue;
+    }
+    pause = kMinAcceptPause;
     if (ec) {
-      log::warn(kLog, "accept failed: " + ec.message());
+      log::debug(kLog, "accept failed: " + ec.message());  // e.g. the client reset before we got to it
+      continue;
+    }
+    if (server->open_count() >= server->limits.max_connections) {
+      // Closed at once: a client that gets no service should learn it now,
+      // not by timing out, and the descriptor goes back to the pool.
+      full_log.warn("connection limit (" + std::to_string(server->limits.max_connections) +
+                    ") reached: closing new connections");
+      beast::error_code ignored;
+      socket.close(ignored);
       continue;
     }
     auto connection = std::make_shared<Connection>(std::move(socket));
@@ -247,9 +322,6 @@ void Server::drain(std::function<void()> done) {
     });
 }
 
-std::size_t Server::open_connections() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->connections.size();
-}
+std::size_t Server::open_connections() const { return state_->open_count(); }
 
 }  // namespace lagentry::host

@@ -20,6 +20,7 @@ struct ServerLimits {
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
+  std::size_t max_connections = 10000;  // beyond it new connections are closed at once
 };
 
 // Adds CORS headers for allowed origins; answers preflights.

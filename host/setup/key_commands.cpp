@@ -53,10 +53,22 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
     if (verb == "create") {
       auto db = open(config);
       store::ApiKeyStore keys(*db);
-      auto [record, plaintext] =
-          keys.create(option(args, "--tenant", "default"), option(args, "--name", "cli"), flag(args, "--admin"));
+      if (flag(args, "--admin")) {
+        std::cerr << "lagentry-host: --admin is gone: tenant keys never administer the host. Use --operator for a "
+                     "host operator key (tenant '" << store::kOperatorTenant << "')\n";
+        return 2;
+      }
+      const bool host_operator = flag(args, "--operator");
+      const std::string tenant = option(args, "--tenant", store::kOperatorTenant);
+      if (host_operator && tenant != store::kOperatorTenant) {
+        std::cerr << "lagentry-host: operator keys belong to the host's own tenant '" << store::kOperatorTenant
+                  << "', not to '" << tenant << "'\n";
+        return 2;
+      }
+      auto [record, plaintext] = keys.create(tenant, option(args, "--name", "cli"),
+                                             host_operator ? store::KeyRole::host_operator : store::KeyRole::tenant);
       std::cout << plaintext << "\n";
-      std::cerr << "created " << record.id << " for tenant " << record.tenant_id << (record.is_admin() ? " (admin)" : "")
+      std::cerr << "created " << record.id << " for tenant " << record.tenant_id << (record.is_operator() ? " (operator)" : "")
                 << "; the key is shown only once\n";
       return 0;
     }
@@ -83,7 +95,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
     std::cerr << "lagentry-host: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: lagentry-host keys create [--tenant T] [--name N] [--admin] | list | revoke ID | rotate-encryption\n";
+  std::cerr << "usage: lagentry-host keys create [--tenant T | --operator] [--name N] | list | revoke ID | rotate-encryption\n";
   return 2;
 }
 

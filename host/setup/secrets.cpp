@@ -56,16 +56,16 @@ crypto::KeyRing load_key_ring(const Config& config) {
 
 void bootstrap_api_key(const Config& config, store::ApiKeyStore& keys) {
   if (!config.api_key.empty()) {
-    keys.import("default", "bootstrap (LAGENTRY_API_KEY)", config.api_key, true);
+    keys.import(store::kOperatorTenant, "bootstrap (LAGENTRY_API_KEY)", config.api_key, store::KeyRole::host_operator);
     return;
   }
   if (keys.active_count() > 0) return;
   const fs::path file = beside_database(config, "lagentry-api-key");
-  auto [record, plaintext] = keys.create("default", "bootstrap (generated)", true);
+  auto [record, plaintext] = keys.create(store::kOperatorTenant, "bootstrap (generated)", store::KeyRole::host_operator);
   std::error_code ignored;
   fs::remove(file, ignored);
   write_private_file(file, plaintext + "\n");
-  log::warn("secrets", "no API key existed: created admin key " + record.id + " for tenant 'default'; it is in " +
+  log::warn("secrets", "no API key existed: created operator key " + record.id + " for tenant 'default'; it is in " +
                            file.string() + " (mode 0600). Use it as: Authorization: Bearer <key>");
 }
 
