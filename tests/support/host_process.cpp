@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -40,7 +41,7 @@ std::string read_file(const fs::path& path) {
 }  // namespace
 
 int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log_file,
-          const fs::path& cwd) {
+                  const fs::path& cwd, int descriptor_limit) {
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   pid_t pid = ::fork();
@@ -54,6 +55,10 @@ int spawn_process(const std::vector<std::string>& argv, const std::map<std::stri
       ::dup2(fd, 2);
     }
     if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+    if (descriptor_limit > 0) {
+      const rlimit limit{static_cast<rlim_t>(descriptor_limit), static_cast<rlim_t>(descriptor_limit)};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(125);
+    }
     std::vector<char*> args, envp;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -65,13 +70,14 @@ int spawn_process(const std::vector<std::string>& argv, const std::map<std::stri
   return pid;
 }
 
-namespace {
 std::map<std::string, std::string> base_environment() {
   std::map<std::string, std::string> env;
-  if (const char* path = std::getenv("PATH")) env["PATH"] = path;
+  for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"})
+    if (const char* value = std::getenv(name)) env[name] = value;
   return env;
 }
 
+namespace {
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -97,7 +103,7 @@ HostProcess::HostProcess(HostOptions options) {
 
   std::vector<std::string> argv{host_binary().string()};
   argv.insert(argv.end(), options.arguments.begin(), options.arguments.end());
-  pid_ = spawn_process(argv, env, dir_ / "host.log", dir_);
+  pid_ = spawn_process(argv, env, dir_ / "host.log", dir_, options.descriptor_limit);
 
   static const std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -116,7 +122,8 @@ HostProcess::HostProcess(HostOptions options) {
 }
 
 HostProcess::~HostProcess() {
-  if (pid_ > 0 && exit_code_ < 0) stop(SIGKILL);
+  // A graceful stop, so that a sanitizer build checks the host's exit (leaks).
+  if (pid_ > 0 && exit_code_ < 0) stop(SIGTERM);
   std::error_code ignored;
   if (std::getenv("LAGENTRY_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_, ignored);
 }

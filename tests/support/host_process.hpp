@@ -17,6 +17,7 @@ struct HostOptions {
   std::vector<std::filesystem::path> plugins;     // copied into the plugin folder
   std::map<std::string, std::string> environment;  // added to (or overriding) the defaults
   std::vector<std::string> arguments;
+  int descriptor_limit = 0;  // > 0: RLIMIT_NOFILE (soft and hard) of the host
 };
 
 class HostProcess {
@@ -46,8 +47,13 @@ class HostProcess {
 };
 
 // fork + exec of `argv` with exactly `environment`; output appended to `log_file`.
+// `descriptor_limit` > 0 caps the child's open files.
 int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                  const std::filesystem::path& log_file, const std::filesystem::path& cwd);
+                  const std::filesystem::path& log_file, const std::filesystem::path& cwd, int descriptor_limit = 0);
+
+// The variables every child process inherits from the test: PATH and the
+// sanitizers' options, so a sanitizer build checks the hosts and sandboxes too.
+std::map<std::string, std::string> base_environment();
 
 // Runs lagentry-host to completion (e.g. --help) and returns {exit code, output}.
 std::pair<int, std::string> run_host_command(const std::vector<std::string>& arguments,

@@ -38,9 +38,7 @@ SandboxProcess::SandboxProcess(const TestCertificates* tls) : tls_(tls != nullpt
   dir_ = make_temp_dir("lagentry-sandbox");
   std::vector<std::string> argv{sandbox_binary().string(), "--port", "0", "--port-file", (dir_ / "port").string()};
   if (tls) argv.insert(argv.end(), {"--tls-cert", tls->server_cert.string(), "--tls-key", tls->server_key.string()});
-  std::map<std::string, std::string> env;
-  if (const char* path = std::getenv("PATH")) env["PATH"] = path;
-  pid_ = spawn_process(argv, env, dir_ / "sandbox.log", dir_);
+  pid_ = spawn_process(argv, base_environment(), dir_ / "sandbox.log", dir_);
   for (int i = 0; i < 1000; ++i) {
     std::ifstream in(dir_ / "port");
     if (in >> port_) return;
