@@ -224,7 +224,7 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
 // backlog and accept() would fail again at once, so wait before retrying.
 bool resource_exhausted(const beast::error_code& ec) {
   return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
-         ec.value() == ENFILE;
+         ec == boost::system::errc::too_many_files_open_in_system;
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
