@@ -43,13 +43,21 @@ std::vector<plugin::ProviderDescriptor> ProviderDirectory::load_descriptors(cons
     std::ifstream in(file);
     std::stringstream text;
     text << in.rdbuf();
-    // A descriptor is a manifest's provider entry: validate it with the manifest rules.
-    auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + text.str() + "]}");
-    if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(file.string() + ": " + *error);
-    auto& manifest = std::get<plugin::Manifest>(parsed);
-    out.push_back(std::move(manifest.providers.at(0)));
+    try {
+      out.push_back(parse_descriptor(text.str()));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(file.string() + ": " + e.what());
+    }
   }
   return out;
+}
+
+plugin::ProviderDescriptor ProviderDirectory::parse_descriptor(std::string_view text) {
+  // A descriptor is a manifest's provider entry: validate it with the manifest rules.
+  auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + std::string(text) + "]}");
+  if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
+  auto& manifest = std::get<plugin::Manifest>(parsed);
+  return std::move(manifest.providers.at(0));
 }
 
 }  // namespace lagentry::oauth
