@@ -1,11 +1,14 @@
 #include "core/oauth/provider_directory.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 namespace lagentry::oauth {
 namespace fs = std::filesystem;
+namespace json = boost::json;
 
 ProviderDirectory::ProviderDirectory(const plugin::Registry& registry, std::vector<plugin::ProviderDescriptor> configured)
     : registry_(registry) {
@@ -53,11 +56,18 @@ std::vector<plugin::ProviderDescriptor> ProviderDirectory::load_descriptors(cons
 }
 
 plugin::ProviderDescriptor ProviderDirectory::parse_descriptor(std::string_view text) {
+  // One file is one provider object. It is parsed on its own first: spliced
+  // into the manifest text, an empty file or one holding two objects or
+  // closing the array early would change the manifest instead of being refused.
+  boost::system::error_code ec;
+  json::value descriptor = json::parse(text, ec);
+  if (ec) throw std::runtime_error("not valid JSON (" + ec.message() + ")");
+  if (!descriptor.is_object()) throw std::runtime_error("must be one provider object");
   // A descriptor is a manifest's provider entry: validate it with the manifest rules.
-  auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + std::string(text) + "]}");
+  const json::object manifest{{"id", "config"}, {"version", "1"}, {"providers", json::array{std::move(descriptor)}}};
+  auto parsed = plugin::parse_manifest(json::serialize(manifest));
   if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
-  auto& manifest = std::get<plugin::Manifest>(parsed);
-  return std::move(manifest.providers.at(0));
+  return std::move(std::get<plugin::Manifest>(parsed).providers.front());
 }
 
 }  // namespace lagentry::oauth
