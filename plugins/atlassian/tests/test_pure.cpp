@@ -45,7 +45,13 @@ BOOST_AUTO_TEST_CASE(site_selection) {
   auto unknown = std::get<Failure>(select_site(connection, "gamma"));
   BOOST_TEST(unknown.status == 400);
   BOOST_TEST(unknown.message.find("acme, beta") != std::string::npos, unknown.message);
-  for (const char* none : {R"({})", R"({"metadata":{}})", R"({"metadata":{"sites":[]}})", "null"}) {
+  // Found by fuzz_atlassian_plugin: the id went into every URL as it was.
+  const auto tricky = json::parse(R"({"metadata":{"sites":[{"id":"..","name":"dots"},{"id":"a/b?c","name":"slash"},
+      {"id":"66666666-7777-4888-9999-000000000000","name":"beta"}]}})");
+  BOOST_TEST(std::get<Site>(select_site(tricky, "")).id == "66666666-7777-4888-9999-000000000000");
+  BOOST_TEST(std::get<Failure>(select_site(tricky, "dots")).status == 400);
+  for (const char* none : {R"({})", R"({"metadata":{}})", R"({"metadata":{"sites":[]}})", "null",
+                           R"({"metadata":{"sites":[{"id":"../../admin"}]}})"}) {
     auto failure = std::get<Failure>(select_site(json::parse(none), ""));
     BOOST_TEST(failure.status == 409, none);
     BOOST_TEST(failure.code == "no_site");
