@@ -58,6 +58,14 @@ BOOST_AUTO_TEST_CASE(site_selection) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(ids_are_single_path_segments) {
+  BOOST_TEST(path_segment("EX-1") == "EX-1");
+  BOOST_TEST(path_segment("a/b?c") == "a%2Fb%3Fc");
+  BOOST_TEST(path_segment("...") == "...");
+  // Found by fuzz_google_plugin: "." and ".." went into URLs as they were.
+  for (const char* bad : {"", ".", ".."}) BOOST_CHECK_THROW(path_segment(bad), lagentry::BadInput);
+}
+
 BOOST_AUTO_TEST_CASE(errors_in_each_products_shape) {
   auto jira = classify(404, json::parse(R"({"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}})"));
   BOOST_TEST(jira->status == 404);
