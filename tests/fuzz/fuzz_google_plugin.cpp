@@ -5,8 +5,5 @@
 extern "C" const lg_plugin* lagentry_plugin_entry(const lg_host* host);
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // KNOWN BUG, being fixed on main: gmail.get copies a body in another
-  // charset into the reply as is (invalid UTF-8). Drop this with the fix.
-  static const lagentry::fuzz::ExchangeOptions options{{"gmail.get"}};
-  return lagentry::fuzz::run_exchange(lagentry_plugin_entry, data, size, options);
+  return lagentry::fuzz::run_exchange(lagentry_plugin_entry, data, size);
 }

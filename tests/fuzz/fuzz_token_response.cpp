@@ -12,7 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <limits>
 #include <string>
 #include <string_view>
 
@@ -22,26 +21,6 @@ using lagentry::oauth::TokenSet;
 using lagentry::oauth::Tokens;
 
 constexpr std::int64_t kNowMs = 1'717'000'000'000;  // May 2024, as a refresh would date it
-
-// KNOWN BUG, being fixed on main: tokens_from computes now_ms + seconds * 1000
-// without an overflow check, so a huge expires_in is signed overflow (UBSan
-// aborts). Until the fix lands such bodies are skipped here; remove this then.
-bool expiry_overflows(const json::object& o) {
-  const auto* e = o.if_contains("expires_in");
-  if (!e) return false;
-  std::int64_t seconds = e->is_int64() ? e->get_int64() : e->is_uint64() ? static_cast<std::int64_t>(e->get_uint64()) : 0;
-  if (e->is_string()) seconds = std::atoll(std::string(e->get_string()).c_str());
-  return seconds > (std::numeric_limits<std::int64_t>::max() - kNowMs) / 1000;
-}
-bool known_overflow(std::string_view body) {
-  json::error_code ec;
-  const json::value root = json::parse(body, ec);
-  if (ec || !root.is_object()) return false;
-  if (expiry_overflows(root.get_object())) return true;
-  for (const auto& [key, member] : root.get_object())  // tokens_from also reads the nested token objects
-    if (member.is_object() && expiry_overflows(member.get_object())) return true;
-  return false;
-}
 
 bool same(const Tokens& a, const Tokens& b) {
   return a.access_token == b.access_token && a.refresh_token == b.refresh_token && a.token_type == b.token_type &&
@@ -76,7 +55,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   response.status = std::atoi(std::string(header).c_str());
   response.body = std::string(text.substr(newline + 1));
   if (response.status == 0) response.error = "connection reset";
-  if (known_overflow(response.body)) return 0;
 
   const bool refresh = header.find("previous") != std::string_view::npos;
   auto result = lagentry::oauth::parse_token_response(descriptor, response, kNowMs, refresh ? &previous : nullptr);

@@ -21,23 +21,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
-#include <vector>
 
 namespace lagentry::fuzz {
-
-struct ExchangeOptions {
-  // KNOWN BUGS being fixed on main; each switch is a workaround that keeps
-  // fuzzing past them and goes away with the fix.
-  // Operations whose replies may carry invalid UTF-8 (Gmail bodies in other charsets).
-  std::vector<std::string_view> invalid_utf8_operations;
-};
 
 // Runs one exchange; aborts (a fuzzer finding) when the plugin breaks the
 // protocol: an unknown result code, a reply or fetch document that is not
 // valid JSON, a malformed fetch, or an upstream URL that is not a plain
 // absolute https URL.
-int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t size,
-                 const ExchangeOptions& options = {});
+int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t size);
 
 }  // namespace lagentry::fuzz
