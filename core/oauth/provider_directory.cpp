@@ -1,11 +1,14 @@
 #include "core/oauth/provider_directory.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 namespace lagentry::oauth {
 namespace fs = std::filesystem;
+namespace json = boost::json;
 
 ProviderDirectory::ProviderDirectory(const plugin::Registry& registry, std::vector<plugin::ProviderDescriptor> configured)
     : registry_(registry) {
@@ -43,13 +46,28 @@ std::vector<plugin::ProviderDescriptor> ProviderDirectory::load_descriptors(cons
     std::ifstream in(file);
     std::stringstream text;
     text << in.rdbuf();
-    // A descriptor is a manifest's provider entry: validate it with the manifest rules.
-    auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + text.str() + "]}");
-    if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(file.string() + ": " + *error);
-    auto& manifest = std::get<plugin::Manifest>(parsed);
-    out.push_back(std::move(manifest.providers.at(0)));
+    try {
+      out.push_back(parse_descriptor(text.str()));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(file.string() + ": " + e.what());
+    }
   }
   return out;
+}
+
+plugin::ProviderDescriptor ProviderDirectory::parse_descriptor(std::string_view text) {
+  // One file is one provider object. It is parsed on its own first: spliced
+  // into the manifest text, an empty file or one holding two objects or
+  // closing the array early would change the manifest instead of being refused.
+  boost::system::error_code ec;
+  json::value descriptor = json::parse(text, ec);
+  if (ec) throw std::runtime_error("not valid JSON (" + ec.message() + ")");
+  if (!descriptor.is_object()) throw std::runtime_error("must be one provider object");
+  // A descriptor is a manifest's provider entry: validate it with the manifest rules.
+  const json::object manifest{{"id", "config"}, {"version", "1"}, {"providers", json::array{std::move(descriptor)}}};
+  auto parsed = plugin::parse_manifest(json::serialize(manifest));
+  if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
+  return std::move(std::get<plugin::Manifest>(parsed).providers.front());
 }
 
 }  // namespace lagentry::oauth

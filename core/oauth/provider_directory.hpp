@@ -30,6 +30,8 @@ class ProviderDirectory {
   // provider object, {"name","display_name","oauth":{...}} as in a manifest.
   // Throws std::runtime_error naming the file and field on a bad descriptor.
   static std::vector<plugin::ProviderDescriptor> load_descriptors(const std::filesystem::path& dir);
+  // One descriptor file's text; throws std::runtime_error naming the field.
+  static plugin::ProviderDescriptor parse_descriptor(std::string_view text);
 
  private:
   const plugin::Registry& registry_;

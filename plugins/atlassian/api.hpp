@@ -71,7 +71,8 @@ std::string page_reply(json::array items, const std::string& next_cursor);
 // ISO 8601 with an offset or fraction ("2024-05-01T09:00:00.000+0000",
 // "...000000+00:00", "...Z") as RFC 3339 UTC seconds; null when unreadable.
 json::value utc_time(const json::value& text);
-// Encodes a query value or path segment (everything but unreserved characters).
+// Encodes a query value (percent_encode) or one path segment (path_segment).
+using lagentry::plugin_common::path_segment;
 using lagentry::plugin_common::percent_encode;
 // The first `max` characters of `text` (on a UTF-8 boundary), or null when empty.
 json::value snippet_of(std::string_view text, std::size_t max = 200);

@@ -68,7 +68,7 @@ Next page_of(const Context& c, const Answer& a) {
 }
 
 Next list_repositories(const Context& c, const Answer&) {
-  return page_request(c, "repositories/" + percent_encode(c.input.required_param("workspace")));
+  return page_request(c, "repositories/" + path_segment(c.input.required_param("workspace")));
 }
 
 Next get_repository(const Context& c, const Answer&) {
@@ -76,13 +76,13 @@ Next get_repository(const Context& c, const Answer&) {
   const auto slash = id.find_first_of(":/");
   if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
     throw lagentry::BadInput("a repository id is '<workspace>:<slug>'");
-  return Next::get({"GET", api("repositories/" + percent_encode(id.substr(0, slash)) + "/" + percent_encode(id.substr(slash + 1)))});
+  return Next::get({"GET", api("repositories/" + path_segment(id.substr(0, slash)) + "/" + path_segment(id.substr(slash + 1)))});
 }
 Next repository_reply(const Context& c, const Answer& a) { return Next::answer(reply_json(repository_item(c, a.body))); }
 
 Next list_pull_requests(const Context& c, const Answer&) {
-  std::string path = "repositories/" + percent_encode(c.input.required_param("workspace")) + "/" +
-                     percent_encode(c.input.required_param("repo")) + "/pullrequests";
+  std::string path = "repositories/" + path_segment(c.input.required_param("workspace")) + "/" +
+                     path_segment(c.input.required_param("repo")) + "/pullrequests";
   if (auto state = c.input.param("state"); !state.empty()) path += "?state=" + percent_encode(state);
   return page_request(c, path);
 }

@@ -86,7 +86,7 @@ Next page_list_reply(const Context& c, const Answer& a) {
 }
 
 Next get_page(const Context& c, const Answer&) {
-  return Next::get({"GET", c.confluence("pages/" + percent_encode(c.input.required_param("id")) + "?body-format=storage")});
+  return Next::get({"GET", c.confluence("pages/" + path_segment(c.input.required_param("id")) + "?body-format=storage")});
 }
 Next page_reply_one(const Context& c, const Answer& a) { return Next::answer(reply_json(page_item(c, a.body, {}))); }
 

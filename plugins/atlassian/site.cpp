@@ -23,6 +23,16 @@ std::string normal(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
+
+// Cloud ids are UUIDs. The id becomes a path segment of every Jira and
+// Confluence URL and comes from upstream (accessible-resources, kept by the
+// post-connect hook): anything else ("..", '/', '?') would send the
+// connection's token to another resource, so such a site is not used.
+bool is_cloud_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-';
+  });
+}
 }  // namespace
 
 std::variant<Site, Failure> select_site(const json::value& connection, std::string_view wanted) {
@@ -33,7 +43,7 @@ std::variant<Site, Failure> select_site(const json::value& connection, std::stri
   std::vector<Site> known;
   if (sites && sites->is_array())
     for (const auto& s : sites->get_array())
-      if (s.is_object() && !text_of(s.get_object(), "id").empty())
+      if (s.is_object() && is_cloud_id(text_of(s.get_object(), "id")))
         known.push_back({text_of(s.get_object(), "id"), text_of(s.get_object(), "name"), text_of(s.get_object(), "url")});
   if (known.empty())
     return Failure{409, "no_site",

@@ -1,7 +1,7 @@
 // Which Atlassian site (cloud id) a Jira or Confluence call goes to. The
 // post-connect hook (sites.cpp) kept {"sites":[{"id","name","url"}]} with
 // the connection; params.site (an id, name or URL) chooses one, the first
-// is the default.
+// is the default. Sites whose id is not a cloud id (a UUID) are ignored.
 #pragma once
 
 #include "errors.hpp"

@@ -1,5 +1,7 @@
 #include "encoding.hpp"
 
+#include <lagentry/plugin.hpp>
+
 #include <cstdio>
 
 namespace lagentry::plugin_common {
@@ -21,6 +23,12 @@ std::string percent_encode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string path_segment(std::string_view text) {
+  if (text.empty() || text == "." || text == "..")
+    throw lagentry::BadInput("'" + std::string(text) + "' cannot be an id: it is not a path segment of its own");
+  return percent_encode(text);
 }
 
 std::string rfc3339(std::chrono::sys_seconds at) {

@@ -23,6 +23,7 @@ namespace json = boost::json;
 using lagentry::plugin_common::item;
 using lagentry::plugin_common::json_request;
 using lagentry::plugin_common::page;
+using lagentry::plugin_common::path_segment;
 using lagentry::plugin_common::percent_encode;
 using lagentry::plugin_common::string_member;
 using lagentry::plugin_common::string_or_null;

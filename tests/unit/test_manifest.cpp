@@ -1,5 +1,6 @@
 // Manifest validation: good manifests parse, every kind of mistake is refused
 // with a message naming the field.
+#include "core/oauth/provider_directory.hpp"
 #include "core/plugin/manifest.hpp"
 #include "tests/support/host_process.hpp"
 
@@ -79,6 +80,18 @@ BOOST_AUTO_TEST_CASE(mistakes_are_refused_with_the_field_named) {
 BOOST_AUTO_TEST_CASE(issuer_alone_is_enough_for_discovery) {
   auto result = parse_manifest(R"({"id":"a","version":"1","providers":[{"name":"p","oauth":{"issuer":"https://idp.test"}}]})");
   BOOST_TEST(std::holds_alternative<Manifest>(result));
+}
+
+BOOST_AUTO_TEST_CASE(provider_descriptor_is_one_provider_object) {
+  using lagentry::oauth::ProviderDirectory;
+  BOOST_TEST(ProviderDirectory::parse_descriptor(kProvider).name == "acme");
+  // Found by fuzz_provider_descriptor: spliced into the manifest text, an empty
+  // file threw std::out_of_range and these changed the manifest instead.
+  const std::string provider = kProvider;
+  for (const std::string& text : {std::string(), provider + "," + provider, std::string("[]"),
+                                  provider + R"(],"operations":["x"],"providers":[)" + provider}) {
+    BOOST_CHECK_THROW(ProviderDirectory::parse_descriptor(text), std::runtime_error);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(shipped_plugin_manifests_are_valid) {

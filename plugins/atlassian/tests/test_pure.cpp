@@ -45,11 +45,25 @@ BOOST_AUTO_TEST_CASE(site_selection) {
   auto unknown = std::get<Failure>(select_site(connection, "gamma"));
   BOOST_TEST(unknown.status == 400);
   BOOST_TEST(unknown.message.find("acme, beta") != std::string::npos, unknown.message);
-  for (const char* none : {R"({})", R"({"metadata":{}})", R"({"metadata":{"sites":[]}})", "null"}) {
+  // Found by fuzz_atlassian_plugin: the id went into every URL as it was.
+  const auto tricky = json::parse(R"({"metadata":{"sites":[{"id":"..","name":"dots"},{"id":"a/b?c","name":"slash"},
+      {"id":"66666666-7777-4888-9999-000000000000","name":"beta"}]}})");
+  BOOST_TEST(std::get<Site>(select_site(tricky, "")).id == "66666666-7777-4888-9999-000000000000");
+  BOOST_TEST(std::get<Failure>(select_site(tricky, "dots")).status == 400);
+  for (const char* none : {R"({})", R"({"metadata":{}})", R"({"metadata":{"sites":[]}})", "null",
+                           R"({"metadata":{"sites":[{"id":"../../admin"}]}})"}) {
     auto failure = std::get<Failure>(select_site(json::parse(none), ""));
     BOOST_TEST(failure.status == 409, none);
     BOOST_TEST(failure.code == "no_site");
   }
+}
+
+BOOST_AUTO_TEST_CASE(ids_are_single_path_segments) {
+  BOOST_TEST(path_segment("EX-1") == "EX-1");
+  BOOST_TEST(path_segment("a/b?c") == "a%2Fb%3Fc");
+  BOOST_TEST(path_segment("...") == "...");
+  // Found by fuzz_google_plugin: "." and ".." went into URLs as they were.
+  for (const char* bad : {"", ".", ".."}) BOOST_CHECK_THROW(path_segment(bad), lagentry::BadInput);
 }
 
 BOOST_AUTO_TEST_CASE(errors_in_each_products_shape) {
