@@ -170,8 +170,8 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
   states_.insert(request.state, state);
   record(tenant_id, provider.name, "auth.start", "ok", 200);
-  co_return Authorization{options_.browser_origins.rewrite(authorization_url(provider.oauth, client, request)),
-                          state.expires_at_ms};
+  const std::string url = authorization_url(provider.oauth, client, request);
+  co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
 
 void OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
@@ -219,7 +219,8 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
     // The plugin's post-connect hook (e.g. Atlassian's accessible-resources
     // lookup) runs with the new tokens; its reply is kept with the connection.
     runtime::ConnectionFetcher fetcher(http_, runtime::Credentials{tokens.primary.access_token,
-                                                                   tokens.user ? tokens.user->access_token : ""});
+                                                                   tokens.user ? tokens.user->access_token : "",
+                                                                   provider.api_origins});
     const json::value input = json::object{{"params", json::object{}}, {"body", nullptr}, {"provider", provider.name}};
     const std::string operation = provider.oauth.post_connect_operation;
     auto result = co_await runtime::run_operation(entry.plugin, operation, input, fetcher);

@@ -1,5 +1,7 @@
 #include "core/oauth/provider_directory.hpp"
 
+#include "core/net/upstream_url.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -47,7 +49,13 @@ std::vector<plugin::ProviderDescriptor> ProviderDirectory::load_descriptors(cons
     auto parsed = plugin::parse_manifest(R"({"id":"config","version":"1","providers":[)" + text.str() + "]}");
     if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(file.string() + ": " + *error);
     auto& manifest = std::get<plugin::Manifest>(parsed);
-    out.push_back(std::move(manifest.providers.at(0)));
+    auto& provider = manifest.providers.at(0);
+    // Without api_origins, a descriptor's tokens belong to its issuer's origin.
+    if (provider.api_origins.empty() && !provider.oauth.issuer.empty())
+      if (auto issuer = net::normalise_upstream_url(provider.oauth.issuer); std::holds_alternative<net::UpstreamUrl>(issuer))
+        if (const auto& origin = std::get<net::UpstreamUrl>(issuer).origin; origin.starts_with("https://"))
+          provider.api_origins.push_back(origin);
+    out.push_back(std::move(provider));
   }
   return out;
 }
