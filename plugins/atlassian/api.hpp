@@ -73,6 +73,7 @@ std::string page_reply(json::array items, const std::string& next_cursor);
 json::value utc_time(const json::value& text);
 // Encodes a query value or path segment (everything but unreserved characters).
 using lagentry::plugin_common::percent_encode;
+using lagentry::plugin_common::path_segment;
 // The first `max` characters of `text` (on a UTF-8 boundary), or null when empty.
 json::value snippet_of(std::string_view text, std::size_t max = 200);
 

@@ -139,4 +139,34 @@ BOOST_AUTO_TEST_CASE(a_plugin_without_api_origins_gets_no_tokens) {
   BOOST_TEST(trap.requests().empty());
 }
 
+// The Bitbucket cursors of the issue, exactly as seen, behind the documented
+// proxy form: 400 invalid_request naming the parameter, nothing sent.
+BOOST_AUTO_TEST_CASE(bitbucket_cursors_and_segments_as_seen_in_the_issue) {
+  RequestRecorder proxy;
+  SandboxProcess sandbox;
+  HostOptions options = oauth_host(sandbox, {{"LAGENTRY_UPSTREAM_ORIGINS", oauth_origins(sandbox, {"bitbucket.org"}) + "*=" +
+                                                                               proxy.base_url() + "/{host}"}});
+  HostProcess host(options);
+  connect(host, sandbox, "bitbucket");
+  HttpClient api(host.port());
+  const std::string items = "/api/v1/unified/connectors/bitbucket-repositories/items?user_email=" + kUser + "&workspace=sandbox-team";
+  for (const char* cursor : {"https%3A%2F%2Fapi.bitbucket.org%2F2.0%2F..%2F..%2Fevil.example%2Fsteal",
+                             "https%3A%2F%2Fapi.bitbucket.org%2F2.0%2F%252e%252e%2F%252e%252e%2Fevil.example%2Fsteal",
+                             "https%3A%2F%2Fapi.bitbucket.org%2F2.0%2F.%2F..%2F..%2Fevil.example%2Fsteal",
+                             "https%3A%2F%2Fapi.bitbucket.org.evil.example%2F2.0%2Fx"}) {
+    auto r = api.get(items + "&cursor=" + cursor);
+    BOOST_TEST(r.status == 400, cursor << " -> " << r.body);
+    BOOST_TEST(r.error_code() == "invalid_request", cursor);
+    BOOST_TEST(r.body.find("cursor") != std::string::npos, r.body);
+  }
+  auto dots = api.get("/api/v1/unified/connectors/bitbucket-pullrequests/items?user_email=" + kUser + "&workspace=..&repo=..");
+  BOOST_TEST(dots.status == 400, dots.body);
+  BOOST_TEST(dots.error_code() == "invalid_request");
+  BOOST_TEST(dots.body.find("'workspace'") != std::string::npos, dots.body);
+  auto dot = api.get("/api/v1/unified/connectors/bitbucket-repositories/items?user_email=" + kUser + "&workspace=.");
+  BOOST_TEST(dot.status == 400, dot.body);
+  BOOST_TEST(proxy.requests().empty());
+  BOOST_TEST(!proxy.saw_credential());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -92,6 +92,38 @@ BOOST_AUTO_TEST_CASE(cursors) {
   BOOST_CHECK_THROW(offset_cursor(""), lagentry::BadInput);
 }
 
+// Issue #11: cursors were checked as string prefixes, so dot segments walked
+// out of /2.0/ (and, through a normalising proxy, off api.bitbucket.org).
+BOOST_AUTO_TEST_CASE(cursors_keep_the_api_origin_and_path) {
+  for (const char* bad : {"https://api.bitbucket.org/2.0/../../evil.example/steal",
+                          "https://api.bitbucket.org/2.0/%2e%2e/%2E%2E/evil.example/steal",
+                          "https://api.bitbucket.org/2.0/./../../evil.example/steal",
+                          "https://api.bitbucket.org/2.0/repositories/a%2F..%2F..%2Fx",
+                          "https://api.bitbucket.org/2.0//user", "https://api.bitbucket.org:8443/2.0/user",
+                          "https://user@api.bitbucket.org/2.0/user", "https://api.bitbucket.org/2.0/user#x",
+                          "https://api.bitbucket.org/2.00/user", "https://API.bitbucket.org.evil.example/2.0/user",
+                          "/2.0/user", "not a url"})
+    BOOST_CHECK_THROW(bitbucket_cursor_url(bad), lagentry::BadInput);
+  try {
+    bitbucket_cursor_url("https://api.bitbucket.org/2.0/../x");
+  } catch (const lagentry::BadInput& e) {
+    BOOST_TEST(std::string(e.what()).find("'cursor'") != std::string::npos, e.what());
+  }
+  // Confluence: only the cursor of a next link travels on, and only from a link inside the API.
+  for (const char* bad : {"https://evil.example/wiki/api/v2/pages?cursor=x", "/wiki/api/v2/../../x?cursor=x",
+                          "/wiki/api/v2/%2e%2e/x?cursor=x", "/other/pages?cursor=x", "//evil.example/wiki/api/v2/pages?cursor=x"})
+    BOOST_CHECK_THROW(cursor_from_next_link(bad), std::runtime_error);
+  // Path segments built from parameters: never empty, "." or "..", whatever else they hold.
+  for (const char* bad : {"", ".", "..", "a/../b", "..\\x"}) BOOST_CHECK_THROW(path_segment("workspace", bad), lagentry::BadInput);
+  try {
+    path_segment("repo", "..");
+  } catch (const lagentry::BadInput& e) {
+    BOOST_TEST(std::string(e.what()).find("'repo'") != std::string::npos, e.what());
+  }
+  BOOST_TEST(path_segment("id", "...") == "...");
+  BOOST_TEST(path_segment("id", "%2e%2e") == "%252e%252e");
+}
+
 BOOST_AUTO_TEST_CASE(times_jql_and_text) {
   BOOST_TEST(utc_time(json::value("2024-05-01T09:00:00.000+0000")) == json::value("2024-05-01T09:00:00Z"));
   BOOST_TEST(utc_time(json::value("2024-05-01T01:30:00.000-0800")) == json::value("2024-05-01T09:30:00Z"));
