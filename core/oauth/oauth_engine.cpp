@@ -174,17 +174,34 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
 
-void OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
+std::string OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
   auto record_state = states_.consume(state);
   if (!record_state || record_state->provider != provider)
     throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
   record(record_state->tenant_id, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
+  return record_state->redirect_to;
 }
 
 asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
                                                  const std::string& state_value) {
   auto state = states_.consume(state_value);
   if (!state) throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
+  const std::string redirect_to = state->redirect_to;
+  // (co_await stays out of the handler, which cannot suspend.)
+  std::optional<ApiError> failure;
+  Connected connected;
+  try {
+    connected = co_await finish(provider_name, code, state_value, std::move(state));
+  } catch (const ApiError& e) {
+    failure = e;
+  }
+  if (failure) throw FlowFailed(std::move(*failure), redirect_to);
+  co_return connected;
+}
+
+// complete() once the state is known.
+asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::string code, std::string state_value,
+                                               std::optional<store::OAuthState> state) {
   if (state->provider != provider_name) {
     // A state issued for another provider: a mix-up attack or a misrouted callback.
     record(state->tenant_id, provider_name, "auth.connect", "state_provider_mismatch", 400);

@@ -1,8 +1,9 @@
 // Issue #11, the pure parts: URL normalisation, the egress rules for a
-// plugin's requests and the origin map's rewrite,
+// plugin's requests, the origin map's rewrite and the redirect allow-list,
 // each with the inputs that were seen to leak.
 #include "core/net/origin_map.hpp"
 #include "core/net/upstream_url.hpp"
+#include "core/oauth/redirect_allowlist.hpp"
 #include "core/runtime/egress.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -109,6 +110,38 @@ BOOST_AUTO_TEST_CASE(the_origin_map_rewrites_only_normalised_urls) {
     BOOST_TEST(!map.rewrite(bad).has_value(), bad);
   BOOST_CHECK_THROW(net::OriginMap::parse("*=http://proxy.internal/../{host}"), std::invalid_argument);
   BOOST_CHECK_THROW(net::OriginMap::parse("https://u@a.test=http://b.test"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(redirect_allowlist)
+
+BOOST_AUTO_TEST_CASE(entries_are_urls_not_prefixes) {
+  auto list = oauth::RedirectAllowList::parse({"https://app.example.com", "https://other.example/app/"});
+  auto allowed = [&](std::string_view target) { return list.check(target).allowed(); };
+  BOOST_TEST(allowed("https://app.example.com/done?x=1"));
+  BOOST_TEST(allowed("https://APP.example.com:443/"));
+  BOOST_TEST(list.check("https://APP.example.com:443/a").url == "https://app.example.com/a");
+  BOOST_TEST(allowed("https://other.example/app"));
+  BOOST_TEST(allowed("https://other.example/app/x/y"));
+  // Seen accepted as string prefixes:
+  BOOST_TEST(!allowed("https://app.example.com.evil.com/x"));
+  BOOST_TEST(!allowed("https://app.example.com@evil.com/"));
+  BOOST_TEST(!allowed("https://other.example/application"));  // not on a segment boundary
+  BOOST_TEST(!allowed("https://other.example/app/../admin"));
+  BOOST_TEST(!allowed("http://app.example.com/"));           // another scheme
+  BOOST_TEST(!allowed("https://app.example.com:8443/"));     // another port
+  BOOST_TEST(!allowed("https://user@app.example.com/"));     // userinfo
+  // Unparsable: refused, never stored to fail at the callback.
+  for (const char* bad : {"https://app.example.com/a b", "https://app.example.com/a\\b", "https://app.example.com/%zz",
+                          "//app.example.com/", "javascript:alert(1)", "/relative"})
+    BOOST_TEST(!allowed(bad), bad);
+  const std::string longest = "https://app.example.com/" + std::string(2048 - 24, 'a');
+  BOOST_TEST(allowed(longest));
+  BOOST_TEST(list.check(longest + "a").refusal.find("2048") != std::string::npos);
+  BOOST_TEST(!oauth::RedirectAllowList::parse({}).check("https://app.example.com/").allowed());
+  BOOST_CHECK_THROW(oauth::RedirectAllowList::parse({"app.example.com"}), std::invalid_argument);
+  BOOST_CHECK_THROW(oauth::RedirectAllowList::parse({"https://app.example.com/?x=1"}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
