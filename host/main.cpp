@@ -14,6 +14,7 @@
 #include "host/setup/key_commands.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
+#include "host/api/proxy_api.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
 #include "host/maintenance/state_purger.hpp"
@@ -126,6 +127,7 @@ int run(Config config) {
   add_auth_routes(router, engine, config);
   OperationServices services{engine, http_client, activity};
   add_connector_routes(router, registry, services);
+  add_proxy_routes(router, services, config.max_body_bytes);
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
 

@@ -235,9 +235,13 @@ const HttpClientStats& HttpClient::stats() const { return impl_->stats; }
 asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
   auto impl = impl_;  // keeps the pool alive for the whole call
   ++impl->stats.requests;
-  const std::string url = impl->origins.rewrite(request.url);
-  auto target = parse_target(url);
+  const std::optional<std::string> url = impl->origins.rewrite(request.url);
   UpstreamResponse failed;
+  if (!url) {
+    failed.error = "refused: not a normalised http(s) URL";
+    co_return failed;
+  }
+  auto target = parse_target(*url);
   if (!target) {
     failed.error = "not an http(s) URL";
     co_return failed;

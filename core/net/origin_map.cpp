@@ -1,5 +1,7 @@
 #include "core/net/origin_map.hpp"
 
+#include "core/net/upstream_url.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <stdexcept>
@@ -12,14 +14,15 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-// "https://Host:443/x" -> "https://host" (default ports dropped, lower-case host).
-std::string origin_of(const boost::urls::url_view& url) {
-  std::string origin = std::string(url.scheme()) + "://";
-  for (char c : url.encoded_host()) origin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool default_port = url.port().empty() || (url.scheme() == "https" && url.port() == "443") ||
-                            (url.scheme() == "http" && url.port() == "80");
-  if (!default_port) origin += ":" + std::string(url.port());
-  return origin;
+std::string with_host(std::string base, std::string_view host) {
+  if (auto pos = base.find("{host}"); pos != std::string::npos) base.replace(pos, 6, host);
+  return base;
+}
+
+// True when `path` is `base` or below it on a segment boundary.
+bool under(std::string_view path, std::string_view base) {
+  if (base.empty() || base == "/") return true;
+  return path == base || (path.starts_with(base) && path.size() > base.size() && path[base.size()] == '/');
 }
 }  // namespace
 
@@ -34,38 +37,42 @@ OriginMap OriginMap::parse(std::string_view spec) {
     if (eq == std::string_view::npos) throw std::invalid_argument("'" + std::string(item) + "' is not origin=base");
     Entry e{trim(item.substr(0, eq)), trim(item.substr(eq + 1))};
     if (e.origin != "*") {
-      auto parsed = boost::urls::parse_absolute_uri(e.origin);
-      if (!parsed || parsed->host().empty()) throw std::invalid_argument("'" + e.origin + "' is not an origin");
-      e.origin = origin_of(*parsed);
+      auto origin = parse_origin(e.origin);
+      if (!origin) throw std::invalid_argument("'" + e.origin + "' is not an origin");
+      e.origin = *origin;
     }
-    std::string sample = e.base;
-    if (auto pos = sample.find("{host}"); pos != std::string::npos) sample.replace(pos, 6, "host");
-    auto base = boost::urls::parse_absolute_uri(sample);
-    if (!base || (base->scheme() != "http" && base->scheme() != "https"))
-      throw std::invalid_argument("'" + e.base + "' is not an http(s) base URL");
+    auto base = normalise_upstream_url(with_host(e.base, "host"));
+    if (auto* why = std::get_if<std::string>(&base))
+      throw std::invalid_argument("'" + e.base + "' is not an http(s) base URL (" + *why + ")");
+    if (std::get<UpstreamUrl>(base).url.has_query()) throw std::invalid_argument("'" + e.base + "' has a query");
     map.entries_.push_back(std::move(e));
   }
   return map;
 }
 
-std::string OriginMap::rewrite(std::string_view url) const {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return std::string(url);
-  const std::string origin = origin_of(*parsed);
+std::optional<std::string> OriginMap::rewrite(std::string_view url) const {
+  auto normal = normalise_upstream_url(url);
+  if (!std::holds_alternative<UpstreamUrl>(normal)) return std::nullopt;
+  const auto& parsed = std::get<UpstreamUrl>(normal);
   const Entry* chosen = nullptr;
   for (const auto& e : entries_) {
-    if (e.origin == origin) {
+    if (e.origin == parsed.origin) {
       chosen = &e;
       break;
     }
     if (e.origin == "*" && !chosen) chosen = &e;
   }
-  if (!chosen) return std::string(url);
-  std::string base = chosen->base;
-  if (auto pos = base.find("{host}"); pos != std::string::npos) base.replace(pos, 6, std::string(parsed->encoded_host()));
-  std::string rest(parsed->encoded_path());
-  if (parsed->has_query()) rest += "?" + std::string(parsed->encoded_query());
-  return base + rest;
+  if (!chosen) return std::string(parsed.url.buffer());
+  const std::string base = with_host(chosen->base, parsed.url.encoded_host());
+  std::string mapped = base + std::string(parsed.url.encoded_path());
+  if (parsed.url.has_query()) mapped += "?" + std::string(parsed.url.encoded_query());
+  // Belt and braces: what is sent must itself be normalised and stay below the base.
+  auto sent = normalise_upstream_url(mapped);
+  auto base_url = boost::urls::parse_absolute_uri(base);
+  if (!std::holds_alternative<UpstreamUrl>(sent) || !base_url ||
+      !under(std::get<UpstreamUrl>(sent).url.encoded_path(), base_url->encoded_path()))
+    return std::nullopt;
+  return std::string(std::get<UpstreamUrl>(sent).url.buffer());
 }
 
 }  // namespace lagentry::net

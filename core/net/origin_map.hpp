@@ -4,6 +4,11 @@
 // base may contain "{host}", replaced by the original host name, e.g.
 //   https://gmail.googleapis.com=http://127.0.0.1:9000/gmail.googleapis.com
 //   *=https://127.0.0.1:9443/{host}          (the sandbox's scheme)
+//
+// Only normalised URLs are rewritten (see upstream_url.hpp): a URL with a dot
+// segment or an encoded "/" is refused, never joined onto a base, so the
+// mapped path always stays under the base's path (a proxy that resolves
+// "/{host}/../other-host" cannot be steered to another host).
 #pragma once
 
 #include <optional>
@@ -18,8 +23,9 @@ class OriginMap {
   // Parses a comma-separated list; throws std::invalid_argument naming the bad entry.
   static OriginMap parse(std::string_view spec);
 
-  // The URL to actually call for `url` (unchanged when no entry applies).
-  std::string rewrite(std::string_view url) const;
+  // The URL to actually call for `url`: normalised, mapped when an entry
+  // applies; nullopt when `url` is refused (see normalise_upstream_url).
+  std::optional<std::string> rewrite(std::string_view url) const;
   bool empty() const { return entries_.empty(); }
 
  private:

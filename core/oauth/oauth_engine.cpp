@@ -170,21 +170,38 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
   states_.insert(request.state, state);
   record(tenant_id, provider.name, "auth.start", "ok", 200);
-  co_return Authorization{options_.browser_origins.rewrite(authorization_url(provider.oauth, client, request)),
-                          state.expires_at_ms};
+  const std::string url = authorization_url(provider.oauth, client, request);
+  co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
 
-void OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
+std::string OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
   auto record_state = states_.consume(state);
   if (!record_state || record_state->provider != provider)
     throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
   record(record_state->tenant_id, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
+  return record_state->redirect_to;
 }
 
 asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
                                                  const std::string& state_value) {
   auto state = states_.consume(state_value);
   if (!state) throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
+  const std::string redirect_to = state->redirect_to;
+  // (co_await stays out of the handler, which cannot suspend.)
+  std::optional<ApiError> failure;
+  Connected connected;
+  try {
+    connected = co_await finish(provider_name, code, state_value, std::move(state));
+  } catch (const ApiError& e) {
+    failure = e;
+  }
+  if (failure) throw FlowFailed(std::move(*failure), redirect_to);
+  co_return connected;
+}
+
+// complete() once the state is known.
+asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::string code, std::string state_value,
+                                               std::optional<store::OAuthState> state) {
   if (state->provider != provider_name) {
     // A state issued for another provider: a mix-up attack or a misrouted callback.
     record(state->tenant_id, provider_name, "auth.connect", "state_provider_mismatch", 400);
@@ -219,7 +236,8 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
     // The plugin's post-connect hook (e.g. Atlassian's accessible-resources
     // lookup) runs with the new tokens; its reply is kept with the connection.
     runtime::ConnectionFetcher fetcher(http_, runtime::Credentials{tokens.primary.access_token,
-                                                                   tokens.user ? tokens.user->access_token : ""});
+                                                                   tokens.user ? tokens.user->access_token : "",
+                                                                   provider.api_origins});
     const json::value input = json::object{{"params", json::object{}}, {"body", nullptr}, {"provider", provider.name}};
     const std::string operation = provider.oauth.post_connect_operation;
     auto result = co_await runtime::run_operation(entry.plugin, operation, input, fetcher);

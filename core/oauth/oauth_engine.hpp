@@ -16,6 +16,7 @@
 // tokens, secrets or verifiers.
 #pragma once
 
+#include "core/api_error.hpp"
 #include "core/crypto/secret_box.hpp"
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_protocol.hpp"
@@ -52,6 +53,13 @@ struct Authorization {
   std::int64_t expires_at_ms = 0;
 };
 
+// A callback that failed after its state was found (and used up): the
+// failure, and where the flow asked the browser to be sent afterwards.
+struct FlowFailed : ApiError {
+  FlowFailed(ApiError error, std::string redirect_to) : ApiError(std::move(error)), redirect_to(std::move(redirect_to)) {}
+  std::string redirect_to;
+};
+
 struct Connected {
   std::string connection_id;
   std::string tenant_id;
@@ -82,11 +90,13 @@ class OAuthEngine {
 
   boost::asio::awaitable<Authorization> begin(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
                       const std::string& scopes, const std::string& redirect_to);
-  // The provider redirected back with a code.
+  // The provider redirected back with a code. Failures after the state was
+  // found throw FlowFailed; an unknown state throws ApiError invalid_state.
   boost::asio::awaitable<Connected> complete(const std::string& provider, const std::string& code,
                                              const std::string& state);
-  // The provider redirected back with an error (e.g. access_denied); consumes the state.
-  void deny(const std::string& provider, const std::string& state, const std::string& error);
+  // The provider redirected back with an error (e.g. access_denied); consumes
+  // the state and returns the flow's redirect_to ("" when none).
+  std::string deny(const std::string& provider, const std::string& state, const std::string& error);
 
   // Fresh tokens, refreshed first when expiring within the margin.
   boost::asio::awaitable<Access> access(const std::string& tenant_id, const std::string& user_email,
@@ -110,6 +120,8 @@ class OAuthEngine {
   boost::asio::awaitable<Access> refresh_connection(const std::string& tenant_id, const std::string& user_email,
                                                     const std::string& provider, bool forced);
   boost::asio::awaitable<Access> lead_refresh(const store::Connection& connection, bool forced);
+  boost::asio::awaitable<Connected> finish(std::string provider_name, std::string code, std::string state_value,
+                                           std::optional<store::OAuthState> state);
   ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
   store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
   TokenSet open_tokens(const store::Connection& connection) const;

@@ -1,6 +1,10 @@
 #include "core/oauth/provider_directory.hpp"
 
-#include <boost/json.hpp>
+    try {
+      out.push_back(parse_descriptor(text.str()));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(file.string() + ": " + e.what());
+    }
 
 #include <algorithm>
 #include <fstream>
@@ -67,7 +71,13 @@ plugin::ProviderDescriptor ProviderDirectory::parse_descriptor(std::string_view 
   const json::object manifest{{"id", "config"}, {"version", "1"}, {"providers", json::array{std::move(descriptor)}}};
   auto parsed = plugin::parse_manifest(json::serialize(manifest));
   if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
-  return std::move(std::get<plugin::Manifest>(parsed).providers.front());
+  plugin::ProviderDescriptor provider = std::move(std::get<plugin::Manifest>(parsed).providers.front());
+  // Without api_origins, a descriptor's tokens belong to its issuer's origin.
+  if (provider.api_origins.empty() && !provider.oauth.issuer.empty())
+    if (auto issuer = net::normalise_upstream_url(provider.oauth.issuer); std::holds_alternative<net::UpstreamUrl>(issuer))
+      if (const auto& origin = std::get<net::UpstreamUrl>(issuer).origin; origin.starts_with("https://"))
+        provider.api_origins.push_back(origin);
+  return provider;
 }
 
 }  // namespace lagentry::oauth

@@ -1,5 +1,7 @@
 #include "core/plugin/manifest.hpp"
 
+#include "core/net/upstream_url.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
@@ -102,6 +104,19 @@ void require_http_url(const std::string& where, const std::string& url, bool req
     throw ManifestError(where, "not an http(s) URL");
 }
 
+// Tokens travel only over TLS, so an API origin is always https.
+std::vector<std::string> parse_api_origins(const Reader& r) {
+  std::vector<std::string> out;
+  const auto texts = r.strings("api_origins");
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto origin = net::parse_origin(texts[i]);
+    if (!origin || !origin->starts_with("https://"))
+      throw ManifestError(indexed(r.at("api_origins"), i), "must be an https origin (https://host[:port], no path)");
+    if (std::find(out.begin(), out.end(), *origin) == out.end()) out.push_back(std::move(*origin));
+  }
+  return out;
+}
+
 ClientAuth parse_client_auth(const std::string& where, const std::string& text) {
   if (text == "basic") return ClientAuth::basic;
   if (text == "form" || text.empty()) return ClientAuth::form;
@@ -171,6 +186,7 @@ Manifest parse(const json::value& root) {
     const json::value* oauth = p.find("oauth");
     if (!oauth) throw ManifestError(p.at("oauth"), "is required");
     d.oauth = parse_oauth(*oauth, p.at("oauth"));
+    d.api_origins = parse_api_origins(p);
     require_operation(p.at("oauth.post_connect"), d.oauth.post_connect_operation);
     require_operation(p.at("oauth.revoke"), d.oauth.revoke_operation);
     if (m.find_provider(d.name)) throw ManifestError(p.at("name"), "duplicate provider " + d.name);
@@ -282,7 +298,10 @@ json::object to_json(const ProviderDescriptor& provider) {
                      {"client_auth", to_string(o.client_auth)}};
   if (!o.issuer.empty()) oauth["issuer"] = o.issuer;
   if (!o.user_scopes.empty()) oauth["user_scopes"] = to_array(o.user_scopes);
-  return {{"name", provider.name}, {"display_name", provider.display_name}, {"oauth", std::move(oauth)}};
+  return {{"name", provider.name},
+          {"display_name", provider.display_name},
+          {"oauth", std::move(oauth)},
+          {"api_origins", to_array(provider.api_origins)}};
 }
 
 json::object to_json(const ConnectorDescriptor& connector) {

@@ -45,6 +45,9 @@ struct ProviderDescriptor {
   std::string name;
   std::string display_name;
   OAuthDescriptor oauth;
+  // The only origins ("https://host[:port]", normalised) the host sends this
+  // provider's tokens to (ABI 1.1). Empty: its operations get no tokens.
+  std::vector<std::string> api_origins;
 };
 
 // The unified verbs a connector can answer.

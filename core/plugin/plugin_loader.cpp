@@ -1,6 +1,7 @@
 #include "core/plugin/plugin_loader.hpp"
 
 #include "core/crypto/sha256.hpp"
+#include "core/log/logger.hpp"
 #include "core/plugin/abi_check.hpp"
 
 #include <exception>
@@ -76,6 +77,12 @@ LoadOutcome load_plugin(const fs::path& file, const fs::path& runtime_dir, const
     return fail("manifest id/version (" + manifest.id + " " + manifest.version + ") differ from the plugin's (" +
                 table->id + " " + table->version + ")");
   }
+  // Not an error (ABI 1.0 plugins have no api_origins), but such a provider's
+  // operations get no tokens: the host sends credentials only to declared origins.
+  for (const auto& provider : manifest.providers)
+    if (provider.api_origins.empty())
+      log::warn(manifest.id, "provider " + provider.name +
+                                 " declares no api_origins: its operations get no tokens (add \"api_origins\" to the manifest)");
   auto plugin = std::make_shared<const LoadedPlugin>(std::move(host), std::move(library), table,
                                                      std::move(manifest), std::move(origin));
   return {std::move(plugin), {}};

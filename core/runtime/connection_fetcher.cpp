@@ -1,5 +1,7 @@
 #include "core/runtime/connection_fetcher.hpp"
 
+#include "core/runtime/egress.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,16 +25,18 @@ struct FanOut {
   explicit FanOut(asio::any_io_executor executor) : done(executor, asio::steady_timer::time_point::max()) {}
 };
 
+// After vet_request: the plugin's own credential headers are gone.
 void inject(UpstreamRequest& request, const Credentials& credentials) {
   const std::string* token = nullptr;
   if (request.auth == "connection") token = &credentials.access_token;
   if (request.auth == "user") token = credentials.user_token.empty() ? &credentials.access_token : &credentials.user_token;
-  request.headers.erase("Authorization");  // a plugin never sets credentials itself
   if (token && !token->empty()) request.headers["Authorization"] = "Bearer " + *token;
 }
 }  // namespace
 
 asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std::vector<UpstreamRequest> requests) {
+  // All are vetted before any is sent: a refused step sends nothing.
+  for (auto& r : requests) vet_request(r, credentials_.api_origins);
   for (auto& r : requests) inject(r, credentials_);
   auto executor = co_await asio::this_coro::executor;
   auto state = std::make_shared<FanOut>(executor);

@@ -1,6 +1,7 @@
 #include "core/runtime/operation_runner.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/runtime/egress.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -139,7 +140,18 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
       co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for " + std::to_string(requests.size()) +
                                                  " upstream requests in one step");
     upstream_calls += static_cast<int>(requests.size());
-    auto fetched = co_await fetcher.fetch_all(std::move(requests));
+    std::vector<UpstreamResponse> fetched;
+    std::optional<std::string> refused;
+    try {
+      fetched = co_await fetcher.fetch_all(std::move(requests));
+    } catch (const EgressRefused& e) {
+      refused = e.what();
+    }
+    if (refused) {
+      log::error(plugin->id(), operation + ": upstream request refused by the host: " + *refused);
+      co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for an upstream request the host refuses (" +
+                                                 *refused + ")");
+    }
     state = std::move(result.state);
     responses = json::serialize(responses_to_json(fetched));
   }

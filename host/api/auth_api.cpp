@@ -1,12 +1,15 @@
 #include "host/api/auth_api.hpp"
 
+#include "core/oauth/redirect_allowlist.hpp"
 #include "host/api/callback_page.hpp"
 #include "host/http/responses.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <memory>
 
 namespace lagentry::host {
 namespace json = boost::json;
@@ -29,36 +32,63 @@ std::string required_user(RequestContext& ctx) {
 
 json::value expiry(std::int64_t ms) { return ms ? json::value(ms / 1000) : json::value(nullptr); }
 
-// Where a callback may send the browser: only to allow-listed prefixes.
-bool redirect_allowed(const std::string& target, const Config& config) {
-  if (target.empty()) return false;
-  for (const auto& prefix : config.redirect_allowlist)
-    if (!prefix.empty() && target.rfind(prefix, 0) == 0) return true;
-  return false;
+// The redirect_to of /url: absent, or allowed (normalised); anything else is
+// refused now, so the callback can never fail on it later.
+std::string checked_redirect(RequestContext& ctx, const oauth::RedirectAllowList& allowlist) {
+  const std::string target = ctx.query("redirect_to").value_or("");
+  if (target.empty()) return {};
+  auto verdict = allowlist.check(target);
+  if (!verdict.allowed()) throw ApiError(http::status::bad_request, "invalid_request", verdict.refusal);
+  return verdict.url;
 }
 
-awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& engine, const Config& config) {
+// A provider's error code as a plain token for the calling app's URL.
+std::string plain_code(std::string_view code) {
+  const bool plain = !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+  return plain ? std::string(code) : "access_denied";
+}
+
+// The flow's redirect_to (checked again: it was stored by /url) with the
+// outcome appended, so the calling app learns what happened; nullopt when
+// the flow has none.
+std::optional<Response> redirect_back(const std::string& redirect_to, const oauth::RedirectAllowList& allowlist,
+                                      const std::vector<std::pair<std::string, std::string>>& outcome) {
+  if (redirect_to.empty()) return std::nullopt;
+  auto verdict = allowlist.check(redirect_to);
+  if (!verdict.allowed()) return std::nullopt;
+  boost::urls::url target(verdict.url);
+  for (const auto& [key, value] : outcome) target.params().set(key, value);
+  return callback_redirect(target.buffer());
+}
+
+awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& engine,
+                                    const oauth::RedirectAllowList& allowlist) {
   const std::string& provider = ctx.param("provider");
   const std::string state = ctx.query("state").value_or("");
   if (auto error = ctx.query("error")) {
+    std::string redirect_to;
     try {
-      engine.deny(provider, state, *error);
+      redirect_to = engine.deny(provider, state, *error);
     } catch (const ApiError&) {
       // The denial is shown either way; an unknown state changes nothing.
     }
+    if (auto back = redirect_back(redirect_to, allowlist, {{"status", "error"}, {"error", plain_code(*error)}, {"provider", provider}}))
+      co_return std::move(*back);
     co_return callback_page(http::status::bad_request, "Authorization was not granted",
                             "The provider reported: " + error->substr(0, 64) + ". Nothing was stored. You can close this window.");
   }
   try {
     auto connected = co_await engine.complete(provider, ctx.query("code").value_or(""), state);
-    if (redirect_allowed(connected.redirect_to, config)) {
-      boost::urls::url target(connected.redirect_to);
-      target.params().set("status", "connected");
-      target.params().set("provider", provider);
-      co_return callback_redirect(target.buffer());
-    }
+    if (auto back = redirect_back(connected.redirect_to, allowlist, {{"status", "connected"}, {"provider", provider}}))
+      co_return std::move(*back);
     co_return callback_page(http::status::ok, "Connected",
                             "Your " + provider + " account is connected. You can close this window.");
+  } catch (const oauth::FlowFailed& e) {
+    if (auto back = redirect_back(e.redirect_to, allowlist, {{"status", "error"}, {"error", e.code}, {"provider", provider}}))
+      co_return std::move(*back);
+    co_return callback_page(e.status, "Connection failed", e.code + ": " + e.message);
   } catch (const ApiError& e) {
     co_return callback_page(e.status, "Connection failed", e.code + ": " + e.message);
   }
@@ -91,9 +121,13 @@ std::optional<oauth::ClientConfig> client_config(const plugin::ProviderDescripto
 }
 
 void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& config) {
-  router.add(http::verb::get, "/api/v1/unified/auth/{provider}/url", [&](RequestContext& ctx) -> awaitable<Response> {
-    auto start = co_await engine.begin(ctx.tenant(), required_user(ctx), ctx.param("provider"), ctx.query("scopes").value_or(""),
-                              ctx.query("redirect_to").value_or(""));
+  // Validated when the config was loaded; parsed once for every request.
+  auto allowlist = std::make_shared<const oauth::RedirectAllowList>(oauth::RedirectAllowList::parse(config.redirect_allowlist));
+  router.add(http::verb::get, "/api/v1/unified/auth/{provider}/url", [&, allowlist](RequestContext& ctx) -> awaitable<Response> {
+    const std::string user = required_user(ctx);
+    const std::string redirect_to = checked_redirect(ctx, *allowlist);
+    const std::string scopes = ctx.query("scopes").value_or("");
+    auto start = co_await engine.begin(ctx.tenant(), user, ctx.param("provider"), scopes, redirect_to);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"authorization_url", start.url},
                                                            {"expires_at", start.expires_at_ms / 1000}});
@@ -101,7 +135,9 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
 
   for (const char* path : {"/api/v1/unified/auth/{provider}/callback", "/auth/{provider}/callback"})
     router.add(http::verb::get, path,
-               [&](RequestContext& ctx) -> awaitable<Response> { co_return co_await handle_callback(ctx, engine, config); },
+               [&, allowlist](RequestContext& ctx) -> awaitable<Response> {
+                 co_return co_await handle_callback(ctx, engine, *allowlist);
+               },
                Access::open);
 
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/validate", [&](RequestContext& ctx) -> awaitable<Response> {

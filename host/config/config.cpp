@@ -4,6 +4,7 @@
 
 #include "core/crypto/secret_box.hpp"
 #include "core/net/origin_map.hpp"
+#include "core/oauth/redirect_allowlist.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -160,7 +161,14 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.public_url_configured = true;
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   }
-  if (auto v = get("LAGENTRY_REDIRECT_ALLOWLIST")) c.redirect_allowlist = split_list(*v);
+  if (auto v = get("LAGENTRY_REDIRECT_ALLOWLIST")) {
+    c.redirect_allowlist = split_list(*v);
+    try {
+      oauth::RedirectAllowList::parse(c.redirect_allowlist);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("LAGENTRY_REDIRECT_ALLOWLIST: ") + e.what());
+    }
+  }
   if (auto v = get("LAGENTRY_STATE_TTL_SECONDS"))
     c.state_ttl = std::chrono::seconds(parse_integer<int>("LAGENTRY_STATE_TTL_SECONDS", *v, 1, 86400));
   if (auto v = get("LAGENTRY_UPSTREAM_ORIGINS")) {
@@ -225,7 +233,7 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_CREATE_DEV_KEY     true: without a key, create/reuse a dev key file
   LAGENTRY_API_KEY            bootstrap operator API key (tenant "default")
   LAGENTRY_PUBLIC_URL         external base URL for redirect URIs [http://HOST:PORT]
-  LAGENTRY_REDIRECT_ALLOWLIST URL prefixes callbacks may redirect to []
+  LAGENTRY_REDIRECT_ALLOWLIST URLs callbacks may redirect to (same origin, path below) []
   LAGENTRY_STATE_TTL_SECONDS  OAuth state lifetime                [600]
   LAGENTRY_UPSTREAM_ORIGINS   point provider origins elsewhere, e.g.
                               *=https://127.0.0.1:9443/{host} (the sandbox)  []

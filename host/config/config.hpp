@@ -59,7 +59,7 @@ struct Config {
   // OAuth.
   std::string public_url;             // base for default redirect URIs, e.g. http://127.0.0.1:8081
   bool public_url_configured = false; // false: derived from the address actually bound
-  std::vector<std::string> redirect_allowlist;  // URL prefixes a callback may redirect the browser to
+  std::vector<std::string> redirect_allowlist;  // URLs a callback may redirect below (core/oauth/redirect_allowlist.hpp)
   std::chrono::seconds state_ttl{600};
 
   // Every variable seen (environment over .env), for provider credentials:

@@ -48,13 +48,20 @@ std::vector<std::string> split_pattern(std::string_view pattern) {
 
 namespace {
 bool is_capture(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool is_rest_capture(const std::string& s) { return is_capture(s) && s.ends_with("...}"); }
 }  // namespace
 
 bool match_path(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                 std::map<std::string, std::string, std::less<>>& captures) {
-  if (pattern.size() != path.size()) return false;
+  const bool rest = !pattern.empty() && is_rest_capture(pattern.back());
+  if (rest ? path.size() < pattern.size() : pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
-    if (is_capture(pattern[i])) {
+    if (rest && i + 1 == pattern.size()) {
+      // The remaining segments, joined by "/" (unambiguous: split_path refuses an encoded "/").
+      std::string joined;
+      for (size_t k = i; k < path.size(); ++k) joined += (k > i ? "/" : "") + path[k];
+      captures[pattern[i].substr(1, pattern[i].size() - 5)] = std::move(joined);
+    } else if (is_capture(pattern[i])) {
       if (path[i].empty()) return false;
       captures[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
     } else if (pattern[i] != path[i]) {

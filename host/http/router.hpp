@@ -1,8 +1,10 @@
 // Maps method + path pattern to a handler.
 //
 // Patterns are literal segments and {name} captures: "/api/v1/unified/
-// connectors/{provider}/capabilities". Captures are percent-decoded and may
-// not be empty, "." or "..", or contain '/': path tricks never reach a handler.
+// connectors/{provider}/capabilities"; a last segment {name...} captures one
+// or more remaining segments, joined by '/'. Captures are percent-decoded and
+// their segments may not be "." or "..", or contain an encoded '/': path
+// tricks never reach a handler.
 #pragma once
 
 #include "host/http/http_types.hpp"

@@ -31,11 +31,11 @@ int digits(std::string_view text, std::size_t at, std::size_t count) {
 }  // namespace
 
 std::string Context::jira(std::string_view path) const {
-  return "https://api.atlassian.com/ex/jira/" + site.id + "/rest/api/3/" + std::string(path);
+  return "https://api.atlassian.com/ex/jira/" + path_segment("site", site.id) + "/rest/api/3/" + std::string(path);
 }
 
 std::string Context::confluence(std::string_view path) const {
-  return "https://api.atlassian.com/ex/confluence/" + site.id + "/wiki/api/v2/" + std::string(path);
+  return "https://api.atlassian.com/ex/confluence/" + path_segment("site", site.id) + "/wiki/api/v2/" + std::string(path);
 }
 
 lagentry::Step run(const Operation& operation, const lagentry::Call& call) {

@@ -1,14 +1,17 @@
 #include "bitbucket.hpp"
 
+#include "links.hpp"
+
 #include <boost/json.hpp>
 
 namespace atlassian {
 
 std::string bitbucket_cursor_url(std::string_view cursor) {
-  // The host sends the connection's token with this URL: never anywhere else.
-  if (!cursor.starts_with(kBitbucketApi) || cursor.find_first_of(" \r\n#@") != std::string_view::npos)
-    throw lagentry::BadInput("not a cursor of this connector");
-  return std::string(cursor);
+  // The host sends the connection's token with this URL: it must be the API's
+  // own origin and path, parsed, not a string prefix ("https://api.bitbucket.org/2.0/../../x").
+  auto url = api_link(cursor, "api.bitbucket.org", "/2.0/");
+  if (!url) throw lagentry::BadInput("the parameter 'cursor' is not a cursor of this connector");
+  return std::string(url->buffer());
 }
 
 namespace {
@@ -68,7 +71,7 @@ Next page_of(const Context& c, const Answer& a) {
 }
 
 Next list_repositories(const Context& c, const Answer&) {
-  return page_request(c, "repositories/" + path_segment(c.input.required_param("workspace")));
+  return page_request(c, "repositories/" + c.input.segment("workspace"));
 }
 
 Next get_repository(const Context& c, const Answer&) {
@@ -76,13 +79,15 @@ Next get_repository(const Context& c, const Answer&) {
   const auto slash = id.find_first_of(":/");
   if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
     throw lagentry::BadInput("a repository id is '<workspace>:<slug>'");
-  return Next::get({"GET", api("repositories/" + path_segment(id.substr(0, slash)) + "/" + path_segment(id.substr(slash + 1)))});
+  return Next::get({"GET", api("repositories/" + path_segment("id", id.substr(0, slash)) + "/" +
+                               path_segment("id", id.substr(slash + 1)))});
 }
 Next repository_reply(const Context& c, const Answer& a) { return Next::answer(reply_json(repository_item(c, a.body))); }
 
 Next list_pull_requests(const Context& c, const Answer&) {
-  std::string path = "repositories/" + path_segment(c.input.required_param("workspace")) + "/" +
-                     path_segment(c.input.required_param("repo")) + "/pullrequests";
+  const std::string workspace = c.input.segment("workspace");  // checked in order: errors name the first
+  const std::string repo = c.input.segment("repo");
+  std::string path = "repositories/" + workspace + "/" + repo + "/pullrequests";
   if (auto state = c.input.param("state"); !state.empty()) path += "?state=" + percent_encode(state);
   return page_request(c, path);
 }

@@ -1,16 +1,20 @@
 #include "confluence.hpp"
 
+#include "links.hpp"
+
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
 #include <cstring>
+#include <stdexcept>
 
 namespace atlassian {
 
 std::string cursor_from_next_link(std::string_view link) {
   if (link.empty()) return {};
-  auto ref = boost::urls::parse_uri_reference(link);
-  if (!ref) return {};
+  // Only the cursor travels on, but a link that leaves the API (another
+  // origin, another path) is not the next page of this list: refuse it loudly.
+  auto ref = api_link(link, "", "/wiki/api/v2/");
+  if (!ref) throw std::runtime_error("Confluence answered a next link outside its API");
   for (const auto& param : ref->params())
     if (param.key == "cursor") return param.value;
   return {};
@@ -86,7 +90,7 @@ Next page_list_reply(const Context& c, const Answer& a) {
 }
 
 Next get_page(const Context& c, const Answer&) {
-  return Next::get({"GET", c.confluence("pages/" + path_segment(c.input.required_param("id")) + "?body-format=storage")});
+  return Next::get({"GET", c.confluence("pages/" + c.input.segment("id") + "?body-format=storage")});
 }
 Next page_reply_one(const Context& c, const Answer& a) { return Next::answer(reply_json(page_item(c, a.body, {}))); }
 

@@ -107,7 +107,7 @@ Next my_issues(const Context& c, const Answer&) {
 
 // ---- one issue ----
 std::string issue_path(const Context& c, std::string_view id) {
-  return c.jira("issue/" + path_segment(id));
+  return c.jira("issue/" + path_segment("id", id));
 }
 
 Next fetch_issue(const Context& c, std::string_view id) {
@@ -179,7 +179,7 @@ Next project_page(const Context& c, const Answer& a) {
 }
 
 Next get_project(const Context& c, const Answer&) {
-  return Next::get({"GET", c.jira("project/" + path_segment(c.input.required_param("id")))});
+  return Next::get({"GET", c.jira("project/" + c.input.segment("id"))});
 }
 Next project_reply(const Context& c, const Answer& a) { return Next::answer(reply_json(project_item(c, a.body))); }
 

@@ -25,12 +25,6 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-std::string path_segment(std::string_view text) {
-  if (text.empty() || text == "." || text == "..")
-    throw lagentry::BadInput("'" + std::string(text) + "' cannot be an id: it is not a path segment of its own");
-  return percent_encode(text);
-}
-
 std::string rfc3339(std::chrono::sys_seconds at) {
   using namespace std::chrono;
   const auto day = floor<days>(at);

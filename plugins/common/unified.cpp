@@ -1,5 +1,7 @@
 #include "unified.hpp"
 
+#include "encoding.hpp"
+
 #include <lagentry/plugin.hpp>
 
 #include <boost/json.hpp>
@@ -36,6 +38,13 @@ std::string required_param(const json::object& params, std::string_view key) {
   std::string value = string_member(params, key);
   if (value.empty()) throw lagentry::BadInput("the parameter '" + std::string(key) + "' is required");
   return value;
+}
+
+std::string path_segment(std::string_view name, std::string_view value) {
+  // "/" and "\\" would be sent encoded, which the host refuses in paths.
+  if (value.empty() || value == "." || value == ".." || value.find_first_of("/\\") != std::string_view::npos)
+    throw lagentry::BadInput("the parameter '" + std::string(name) + "' must not be empty, '.' or '..', nor contain '/' or '\\'");
+  return percent_encode(value);
 }
 
 std::size_t limit_param(const json::object& params, std::size_t fallback, std::size_t max) {

@@ -28,6 +28,11 @@ std::string string_member(const json::object& o, std::string_view key);
 json::value string_or_null(const json::object& o, std::string_view key);
 // params[key], lagentry::BadInput naming it when absent or empty.
 std::string required_param(const json::object& params, std::string_view key);
+// `value` percent-encoded as one URL path segment; lagentry::BadInput naming
+// `name` when it is empty, "." or ".." (segments a server or proxy resolves
+// away, taking the request to another path with the user's token) or holds
+// "/" or "\" (sent encoded, which the host refuses in paths).
+std::string path_segment(std::string_view name, std::string_view value);
 // params.limit: `fallback` when absent, capped at `max`; lagentry::BadInput
 // when it is not a positive whole number.
 std::size_t limit_param(const json::object& params, std::size_t fallback, std::size_t max);
@@ -42,6 +47,8 @@ class InputDocument {
   // A query parameter or path capture; "" when absent.
   std::string param(std::string_view key) const { return string_member(params_, key); }
   std::string required_param(std::string_view key) const { return plugin_common::required_param(params_, key); }
+  // params[key] as one encoded path segment (see path_segment); BadInput when absent.
+  std::string segment(std::string_view key) const { return path_segment(key, required_param(key)); }
   std::size_t limit(std::size_t fallback, std::size_t max) const { return limit_param(params_, fallback, max); }
   bool include_raw() const { return plugin_common::include_raw(params_); }
   // The body object; {} when the call had none (or it is not an object).

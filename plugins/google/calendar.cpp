@@ -7,7 +7,7 @@ const std::string kEvents = "https://www.googleapis.com/calendar/v3/calendars/pr
 constexpr const char* kScope = "https://www.googleapis.com/auth/calendar.events";
 constexpr int kMaxLimit = 2500;
 
-std::string event_url(std::string_view id) { return kEvents + "/" + path_segment(id); }
+std::string event_url(std::string_view id) { return kEvents + "/" + path_segment("id", id); }
 
 // {"dateTime":".."} or, for all-day events, {"date":"YYYY-MM-DD"}.
 json::value when(const json::object& event, std::string_view key) {

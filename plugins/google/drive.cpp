@@ -12,7 +12,7 @@ constexpr const char* kFileFields =
 // A connector lists what the user sees in Drive, not the bin.
 constexpr const char* kNotTrashed = "trashed = false";
 
-std::string file_url(std::string_view id) { return kFiles + "/" + path_segment(id); }
+std::string file_url(std::string_view id) { return kFiles + "/" + path_segment("id", id); }
 
 lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
   const Input input = Input::parse(call.input);

@@ -21,7 +21,7 @@ constexpr int kMaxLimit = 100;
 // Metadata fetches per step; the host performs at most 64 requests in one step.
 constexpr std::size_t kFanOut = 50;
 
-std::string message_url(std::string_view id) { return kMessages + "/" + path_segment(id); }
+std::string message_url(std::string_view id) { return kMessages + "/" + path_segment("id", id); }
 
 // The headers a list shows; Gmail returns only these in format=metadata.
 std::string metadata_url(std::string_view id) {

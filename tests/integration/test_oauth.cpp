@@ -118,12 +118,58 @@ BOOST_AUTO_TEST_CASE(callbacks_redirect_only_to_allow_listed_urls) {
   BOOST_TEST(redirected.header("location") == "https://app.example.com/done?x=1&status=connected&provider=google");
   BOOST_TEST(redirected.header("referrer-policy") == "no-referrer");
 
-  // Anywhere else (an open redirect attempt): the plain page, no redirect.
-  Flow other = start_flow(host, sandbox, "google", "bob@example.com", "&redirect_to=https%3A%2F%2Fevil.example%2F");
-  auto page = browser.get(other.callback_target);
-  BOOST_TEST(page.status == 200);
-  BOOST_TEST(page.header("location").empty());
-  BOOST_TEST(status_of(host, "google", "bob@example.com").at("connected").as_bool());
+  // Anywhere else (an open redirect attempt): refused at /url, no flow starts.
+  HttpClient api(host.port());
+  auto other = api.get("/api/v1/unified/auth/google/url?user_email=bob@example.com&redirect_to=https%3A%2F%2Fevil.example%2F");
+  BOOST_TEST(other.status == 400, other.body);
+  BOOST_TEST(other.error_code() == "invalid_request");
+}
+
+// Issue #11: the allow-list was a string prefix, unparsable targets failed
+// only at the callback (500, after the connection was stored), and a denial
+// or error left the browser on the host's page.
+BOOST_AUTO_TEST_CASE(redirect_to_is_checked_as_a_url_at_url_and_used_on_every_outcome) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_REDIRECT_ALLOWLIST", "https://app.example.com,https://allowed.example.com/a"}}));
+  HttpClient api(host.port());
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  const std::string url = "/api/v1/unified/auth/google/url?user_email=" + kUser + "&redirect_to=";
+  for (const char* bad : {"https%3A%2F%2Fapp.example.com.evil.com%2Fx", "https%3A%2F%2Fapp.example.com%40evil.com%2F",
+                          "https://allowed.example.com/a%20b", "https%3A%2F%2Fallowed.example.com%2Fa%5Cb",
+                          "https%3A%2F%2Fallowed.example.com%2Fa%25zz", "https%3A%2F%2Fallowed.example.com%2Fab",
+                          "https%3A%2F%2Fallowed.example.com%2Fa%2F..%2Fadmin", "http%3A%2F%2Fapp.example.com%2F",
+                          "%2F%2Fapp.example.com%2F"}) {
+    auto r = api.get(url + bad);
+    BOOST_TEST(r.status == 400, bad << " -> " << r.status << " " << r.body);
+    BOOST_TEST(r.error_code() == "invalid_request", bad);
+  }
+  // At most 2,048 bytes.
+  const std::string path(2048 - std::string("https://app.example.com/").size(), 'p');
+  BOOST_TEST(api.get(url + "https%3A%2F%2Fapp.example.com%2F" + path + "x").error_code() == "invalid_request");
+  BOOST_TEST(api.get(url + "https%3A%2F%2Fapp.example.com%2F" + path).status == 200);
+
+  // Allowed, below an entry's path: redirected back on success ...
+  Flow ok = start_flow(host, sandbox, "google", kUser, "&redirect_to=https%3A%2F%2Fallowed.example.com%2Fa%2Fdone");
+  auto connected = browser.get(ok.callback_target);
+  BOOST_TEST(connected.status == 302, connected.body);
+  BOOST_TEST(connected.header("location") == "https://allowed.example.com/a/done?status=connected&provider=google");
+
+  // ... on denial ...
+  sandbox.control("POST", "consent", R"({"deny":true})");
+  Flow denied = start_flow(host, sandbox, "google", "bob@example.com", "&redirect_to=https%3A%2F%2Fapp.example.com%2Fback");
+  auto back = browser.get(denied.callback_target);
+  BOOST_TEST(back.status == 302, back.body);
+  BOOST_TEST(back.header("location") == "https://app.example.com/back?status=error&error=access_denied&provider=google");
+  sandbox.control("POST", "consent", R"({"deny":false})");
+
+  // ... and on error (the token endpoint fails: nothing is stored).
+  Flow failing = start_flow(host, sandbox, "google", "carol@example.com", "&redirect_to=https%3A%2F%2Fapp.example.com%2Fback");
+  sandbox.control("POST", "faults", R"({"origin":"oauth2.googleapis.com","path_prefix":"/token","status":500,"count":1})");
+  auto failed = browser.get(failing.callback_target);
+  BOOST_TEST(failed.status == 302, failed.body);
+  BOOST_TEST(failed.header("location") == "https://app.example.com/back?status=error&error=token_exchange_failed&provider=google");
+  BOOST_TEST(!status_of(host, "google", "carol@example.com").at("connected").as_bool());
 }
 
 BOOST_AUTO_TEST_CASE(denied_consent_stores_nothing) {

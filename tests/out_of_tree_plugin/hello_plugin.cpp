@@ -7,7 +7,7 @@ namespace {
 constexpr const char* kManifest = R"({
   "id": "hello",
   "version": "0.3.0",
-  "providers": [{"name": "hello", "oauth": {
+  "providers": [{"name": "hello", "api_origins": ["https://api.hello.example"], "oauth": {
       "authorization_url": "https://hello.example/authorize",
       "token_url": "https://hello.example/token"}}],
   "connectors": [{"name": "hello-greetings", "provider": "hello", "verbs": ["get"], "item_types": ["greeting"]}],

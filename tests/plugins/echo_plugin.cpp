@@ -17,6 +17,7 @@ constexpr const char* kManifest = R"({
   "providers": [{
     "name": "echo",
     "display_name": "Echo Test Provider",
+    "api_origins": ["https://api.echo.test"],
     "oauth": {
       "authorization_url": "https://auth.echo.test/authorize",
       "token_url": "https://auth.echo.test/token",
@@ -60,15 +61,16 @@ lagentry::Step handle(const lagentry::Call& call) {
     return lagentry::Step::reply(R"({"status":404,"error":{"code":"not_found","message":"no such note"}})");
   if (call.operation == "echo.upstream") {
     // Fetches the URL given as ?url= twice in one step (fan-out), then
-    // replies with the statuses and bodies the host fed back.
+    // replies with the statuses and bodies the host fed back. Without a
+    // token (auth none): a URL taken from input is not an API origin.
     if (call.first_step()) {
       const std::string key = "\"url\":\"";
       auto at = call.input.find(key);
       if (at == std::string_view::npos) throw lagentry::BadInput("url parameter required");
       auto start = at + key.size();
       std::string url(call.input.substr(start, call.input.find('"', start) - start));
-      return lagentry::Step::fetch(R"({"requests":[{"method":"GET","url":")" + url + R"("},{"method":"GET","url":")" +
-                                       url + R"("}]})",
+      return lagentry::Step::fetch(R"({"requests":[{"method":"GET","auth":"none","url":")" + url +
+                                       R"("},{"method":"GET","auth":"none","url":")" + url + R"("}]})",
                                    "upstream");
     }
     return lagentry::Step::reply(R"({"status":200,"body":{"responses":)" + std::string(call.responses) + "}}");

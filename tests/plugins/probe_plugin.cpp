@@ -10,7 +10,7 @@ namespace json = boost::json;
 
 constexpr const char* kManifest = R"({
   "id": "probe", "version": "1.0.0",
-  "providers": [{"name": "probe", "oauth": {
+  "providers": [{"name": "probe", "api_origins": ["https://gmail.googleapis.com"], "oauth": {
     "authorization_url": "https://accounts.google.com/o/oauth2/v2/auth",
     "token_url": "https://oauth2.googleapis.com/token",
     "revoke_url": "https://oauth2.googleapis.com/revoke",

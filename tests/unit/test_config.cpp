@@ -64,6 +64,10 @@ BOOST_AUTO_TEST_CASE(bad_settings_name_the_variable) {
   BOOST_TEST(error_for({{"LAGENTRY_THREADS", "0"}}).find("LAGENTRY_THREADS") == 0u);
   BOOST_TEST(error_for({{"DATABASE_URL", "mysql://x"}}).find("DATABASE_URL") == 0u);
   BOOST_TEST(error_for({{"LAGENTRY_LOG_LEVEL", "loud"}}).find("LAGENTRY_LOG_LEVEL") == 0u);
+  // Allow-list entries are URLs (issue #11), checked at start.
+  BOOST_TEST(error_for({{"LAGENTRY_REDIRECT_ALLOWLIST", "app.example.com"}}).find("LAGENTRY_REDIRECT_ALLOWLIST") == 0u);
+  BOOST_TEST(error_for({{"LAGENTRY_REDIRECT_ALLOWLIST", "https://a.test/?x=1"}}).find("LAGENTRY_REDIRECT_ALLOWLIST") == 0u);
+  BOOST_TEST(error_for({{"LAGENTRY_REDIRECT_ALLOWLIST", "https://a.test/app, https://b.test"}}).empty());
 }
 
 BOOST_AUTO_TEST_CASE(environment_wins_over_env_file) {

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -94,6 +95,35 @@ BOOST_AUTO_TEST_CASE(provider_descriptor_is_one_provider_object) {
   }
 }
 
+// ABI 1.1: where a provider's tokens may go.
+BOOST_AUTO_TEST_CASE(api_origins_are_https_origins) {
+  auto with_origins = [](const std::string& origins) {
+    return R"({"id":"a","version":"1","providers":[{"name":"p","api_origins":)" + origins +
+           R"(,"oauth":{"authorization_url":"https://a.test/x","token_url":"https://a.test/t"}}]})";
+  };
+  auto parsed = parse_manifest(with_origins(R"(["https://API.example.com:443/", "https://api.example.com", "https://b.test:8443"])"));
+  BOOST_REQUIRE(std::holds_alternative<Manifest>(parsed));
+  const auto& origins = std::get<Manifest>(parsed).providers.at(0).api_origins;
+  BOOST_TEST(origins == (std::vector<std::string>{"https://api.example.com", "https://b.test:8443"}), boost::test_tools::per_element());
+  BOOST_TEST(std::get<Manifest>(parse_manifest(manifest_with(""))).providers.at(0).api_origins.empty());  // allowed, but no tokens
+  for (const char* bad : {R"(["http://api.example.com"])", R"(["https://api.example.com/v1"])", R"(["https://u@api.example.com"])",
+                          R"(["api.example.com"])", R"("https://api.example.com")", R"([1])"})
+    BOOST_TEST(error_of(with_origins(bad)).find("providers[0].api_origins") != std::string::npos, bad << " -> " << error_of(with_origins(bad)));
+}
+
+BOOST_AUTO_TEST_CASE(a_descriptor_s_tokens_default_to_its_issuer_s_origin) {
+  auto dir = lagentry::test::make_temp_dir("descriptors");
+  std::ofstream(dir / "a.json") << R"({"name":"idp-a","oauth":{"issuer":"https://IdP.example/realms/x","client_auth":"basic"}})";
+  std::ofstream(dir / "b.json") << R"({"name":"idp-b","api_origins":["https://api.b.example"],"oauth":{"issuer":"https://idp.b.example"}})";
+  std::ofstream(dir / "c.json") << R"({"name":"idp-c","oauth":{"authorization_url":"https://c.example/a","token_url":"https://c.example/t"}})";
+  auto descriptors = lagentry::oauth::ProviderDirectory::load_descriptors(dir);
+  BOOST_REQUIRE_EQUAL(descriptors.size(), 3u);
+  BOOST_TEST(descriptors[0].api_origins == std::vector<std::string>{"https://idp.example"}, boost::test_tools::per_element());
+  BOOST_TEST(descriptors[1].api_origins == std::vector<std::string>{"https://api.b.example"}, boost::test_tools::per_element());
+  BOOST_TEST(descriptors[2].api_origins.empty());
+  std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(shipped_plugin_manifests_are_valid) {
   for (const char* plugin : {"google", "slack", "atlassian"}) {
     std::ifstream in(lagentry::test::source_dir() / "plugins" / plugin / "manifest.json");
@@ -102,6 +132,9 @@ BOOST_AUTO_TEST_CASE(shipped_plugin_manifests_are_valid) {
     auto result = parse_manifest(text.str());
     auto* error = std::get_if<std::string>(&result);
     BOOST_TEST(!error, plugin << ": " << (error ? *error : ""));
+    if (!error)
+      for (const auto& provider : std::get<Manifest>(result).providers)
+        BOOST_TEST(!provider.api_origins.empty(), plugin << ": " << provider.name << " declares no api_origins");
   }
 }
 

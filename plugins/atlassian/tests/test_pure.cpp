@@ -59,11 +59,11 @@ BOOST_AUTO_TEST_CASE(site_selection) {
 }
 
 BOOST_AUTO_TEST_CASE(ids_are_single_path_segments) {
-  BOOST_TEST(path_segment("EX-1") == "EX-1");
-  BOOST_TEST(path_segment("a/b?c") == "a%2Fb%3Fc");
-  BOOST_TEST(path_segment("...") == "...");
+  BOOST_TEST(path_segment("id", "EX-1") == "EX-1");
+  BOOST_TEST(path_segment("id", "a?c#d") == "a%3Fc%23d");
+  BOOST_TEST(path_segment("id", "...") == "...");
   // Found by fuzz_google_plugin: "." and ".." went into URLs as they were.
-  for (const char* bad : {"", ".", ".."}) BOOST_CHECK_THROW(path_segment(bad), lagentry::BadInput);
+  for (const char* bad : {"", ".", "..", "a/b"}) BOOST_CHECK_THROW(path_segment("id", bad), lagentry::BadInput);
 }
 
 BOOST_AUTO_TEST_CASE(errors_in_each_products_shape) {
@@ -104,6 +104,38 @@ BOOST_AUTO_TEST_CASE(cursors) {
   BOOST_TEST(offset_cursor("40") == 40u);
   BOOST_CHECK_THROW(offset_cursor("4x"), lagentry::BadInput);
   BOOST_CHECK_THROW(offset_cursor(""), lagentry::BadInput);
+}
+
+// Issue #11: cursors were checked as string prefixes, so dot segments walked
+// out of /2.0/ (and, through a normalising proxy, off api.bitbucket.org).
+BOOST_AUTO_TEST_CASE(cursors_keep_the_api_origin_and_path) {
+  for (const char* bad : {"https://api.bitbucket.org/2.0/../../evil.example/steal",
+                          "https://api.bitbucket.org/2.0/%2e%2e/%2E%2E/evil.example/steal",
+                          "https://api.bitbucket.org/2.0/./../../evil.example/steal",
+                          "https://api.bitbucket.org/2.0/repositories/a%2F..%2F..%2Fx",
+                          "https://api.bitbucket.org/2.0//user", "https://api.bitbucket.org:8443/2.0/user",
+                          "https://user@api.bitbucket.org/2.0/user", "https://api.bitbucket.org/2.0/user#x",
+                          "https://api.bitbucket.org/2.00/user", "https://API.bitbucket.org.evil.example/2.0/user",
+                          "/2.0/user", "not a url"})
+    BOOST_CHECK_THROW(bitbucket_cursor_url(bad), lagentry::BadInput);
+  try {
+    bitbucket_cursor_url("https://api.bitbucket.org/2.0/../x");
+  } catch (const lagentry::BadInput& e) {
+    BOOST_TEST(std::string(e.what()).find("'cursor'") != std::string::npos, e.what());
+  }
+  // Confluence: only the cursor of a next link travels on, and only from a link inside the API.
+  for (const char* bad : {"https://evil.example/wiki/api/v2/pages?cursor=x", "/wiki/api/v2/../../x?cursor=x",
+                          "/wiki/api/v2/%2e%2e/x?cursor=x", "/other/pages?cursor=x", "//evil.example/wiki/api/v2/pages?cursor=x"})
+    BOOST_CHECK_THROW(cursor_from_next_link(bad), std::runtime_error);
+  // Path segments built from parameters: never empty, "." or "..", whatever else they hold.
+  for (const char* bad : {"", ".", "..", "a/../b", "..\\x"}) BOOST_CHECK_THROW(path_segment("workspace", bad), lagentry::BadInput);
+  try {
+    path_segment("repo", "..");
+  } catch (const lagentry::BadInput& e) {
+    BOOST_TEST(std::string(e.what()).find("'repo'") != std::string::npos, e.what());
+  }
+  BOOST_TEST(path_segment("id", "...") == "...");
+  BOOST_TEST(path_segment("id", "%2e%2e") == "%252e%252e");
 }
 
 BOOST_AUTO_TEST_CASE(times_jql_and_text) {

@@ -1,5 +1,5 @@
 /*
- * Lagentry plugin ABI, version 1.
+ * Lagentry plugin ABI, version 1.1.
  *
  * The whole contract between the Lagentry host and a provider plugin. Pure C:
  * only <stddef.h> and <stdint.h>, no STL, no exceptions, no RTTI across it.
@@ -24,6 +24,11 @@
  *   upstream HTTP requests plus opaque continuation state). The host performs
  *   the requests and calls invoke() again with the responses and the state.
  *
+ * Minor versions
+ *   1.1  manifest data only, no struct changed: each provider declares
+ *        "api_origins", the only origins the host sends its tokens to
+ *        (a 1.0 plugin's providers have none and get no tokens).
+ *
  * Ownership
  *   "borrowed": the receiver may read it only for the duration of the call.
  *   "static":   lives as long as the library stays loaded.
@@ -41,7 +46,7 @@ extern "C" {
 #endif
 
 #define LG_ABI_VERSION_MAJOR 1u
-#define LG_ABI_VERSION_MINOR 0u
+#define LG_ABI_VERSION_MINOR 1u
 #define LG_ABI_VERSION ((LG_ABI_VERSION_MAJOR << 16) | LG_ABI_VERSION_MINOR)
 #define LG_ABI_MAJOR(v) ((uint32_t)(v) >> 16)
 #define LG_ABI_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -115,7 +120,8 @@ typedef enum lg_step_kind {
    * {"status":404,"error":{"code":"...","message":"..."}}. */
   LG_STEP_REPLY = 0,
   /* json holds {"requests":[{"method","url","headers","body","auth"}]};
-   * state holds whatever the plugin needs to continue. */
+   * state holds whatever the plugin needs to continue. A request with auth
+   * other than "none" must be https to one of its provider's api_origins. */
   LG_STEP_FETCH = 1
 } lg_step_kind;
 
@@ -151,7 +157,7 @@ typedef struct lg_plugin {
   const char *id;       /* static, NUL-terminated, [a-z0-9_-]+ */
   const char *version;  /* static, NUL-terminated, e.g. "1.2.0" */
   /* static, NUL-terminated JSON manifest: providers with their OAuth
-   * descriptors, connectors, operations and custom routes. */
+   * descriptors and api_origins, connectors, operations and custom routes. */
   const char *manifest;
 
   /* Run one step of an operation. Thread-safe and reentrant: the host calls

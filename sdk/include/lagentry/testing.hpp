@@ -22,6 +22,10 @@
 // version, manifest and invoke are present. It does NOT validate the manifest
 // (the host does, at load: run the plugin in a host or the SDK's template test
 // for that), nor perform real fetches: the test's responder plays the provider.
+// Like the host, it logs a warning (in logs()) when the manifest declares no
+// "api_origins": a real host then sends that plugin's requests no tokens.
+// The host's egress rules (https to api_origins, no dot segments) are not
+// applied here: the responder sees the requests exactly as the plugin built them.
 //
 // Ownership, mirroring the real host (docs/plugin-abi.md):
 //  * The lg_host table is owned by the FakeHost and lives exactly as long as
@@ -252,6 +256,8 @@ class FakeHost {
       plugin_ = nullptr;
       throw std::runtime_error(message);
     }
+    if (std::string_view(plugin_->manifest).find("\"api_origins\"") == std::string_view::npos)
+      logs_.push_back({LG_LOG_WARN, "manifest declares no api_origins: the host will send this plugin's requests no tokens"});
   }
 
   ~FakeHost() {

@@ -20,13 +20,16 @@ constexpr const char* kVersion = "0.1.0";
 constexpr const char* kItemsUrl = "https://api.example.com/items";
 
 // Validated by the host at load. The OAuth URLs are placeholders: replace them
-// with the provider's (or give "issuer" for RFC 8414 discovery).
+// with the provider's (or give "issuer" for RFC 8414 discovery). api_origins
+// are the only origins the host sends the user's token to (https, no path):
+// list every origin your operations call with auth "connection" or "user".
 constexpr const char* kManifest = R"({
   "id": "@NAME@",
   "version": "0.1.0",
   "providers": [{
     "name": "@NAME@",
     "display_name": "@NAME@",
+    "api_origins": ["https://api.example.com"],
     "oauth": {
       "authorization_url": "https://auth.example.com/oauth/authorize",
       "token_url": "https://auth.example.com/oauth/token",
