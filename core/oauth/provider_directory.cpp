@@ -1,10 +1,8 @@
 #include "core/oauth/provider_directory.hpp"
 
-    try {
-      out.push_back(parse_descriptor(text.str()));
-    } catch (const std::runtime_error& e) {
-      throw std::runtime_error(file.string() + ": " + e.what());
-    }
+#include "core/net/upstream_url.hpp"
+
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <fstream>
