@@ -7,6 +7,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -105,6 +107,19 @@ BOOST_AUTO_TEST_CASE(no_encryption_key_refuses_to_start_unless_a_dev_key_is_want
   BOOST_TEST(((fs::status(key_file).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none));
   BOOST_TEST(host.log().find("created development encryption key") != std::string::npos);
   fs::remove_all(dir);
+}
+
+// Regression: the harness passed only PATH to the hosts it started, so a
+// sanitizer build's options never reached them and their reports were lost.
+BOOST_AUTO_TEST_CASE(hosts_started_by_tests_inherit_the_sanitizer_options) {
+  const char* existing = std::getenv("UBSAN_OPTIONS");
+  const std::string options = existing ? existing : "print_stacktrace=1";
+  if (!existing) ::setenv("UBSAN_OPTIONS", options.c_str(), 1);
+  HostProcess host;
+  std::ifstream in("/proc/" + std::to_string(host.pid()) + "/environ", std::ios::binary);
+  const std::string environment((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!existing) ::unsetenv("UBSAN_OPTIONS");
+  BOOST_TEST(environment.find(std::string("UBSAN_OPTIONS=") + options + '\0') != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
