@@ -50,7 +50,7 @@ struct Connection {
 
 struct Server::State {
   State(asio::io_context& io_context, const Router& r, ServerLimits l, CorsPolicy c)
-      : io(io_context), acceptor(io_context), router(r), limits(l), cors(std::move(c)) {}
+      : io(io_context), acceptor(asio::make_strand(io_context)), router(r), limits(l), cors(std::move(c)) {}
 
   asio::io_context& io;
   tcp::acceptor acceptor;
@@ -300,8 +300,12 @@ void Server::start() { asio::co_spawn(state_->acceptor.get_executor(), accept_lo
 void Server::drain(std::function<void()> done) {
   auto state = state_;
   state->draining = true;
-  beast::error_code ignored;
-  state->acceptor.close(ignored);
+  // On the acceptor's strand, where the accept loop runs: an acceptor is
+  // not safe to close from another thread while it is in use.
+  asio::post(state->acceptor.get_executor(), [state] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+  });
   std::vector<std::shared_ptr<Connection>> open;
   {
     std::lock_guard lock(state->mutex);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -15,12 +16,23 @@
 #include <boost/beast/http/write.hpp>
 
 #include <iostream>
+#include <mutex>
 
 namespace lagentry::sandbox {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+namespace {
+// One whole line per call: connections log from several threads at once, and
+// interleaved stream insertions would race on the stream's state.
+void log_line(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::clog << line << '\n';
+}
+}  // namespace
 
 namespace {
 constexpr std::uint64_t kMaxBody = 32 * 1024 * 1024;
@@ -64,8 +76,8 @@ asio::awaitable<void> serve(Stream& stream, Router& router) {
     auto& in = parser.get();
     Request request = to_request(in);
     Response response = router.dispatch(request);
-    std::clog << "sandbox: " << in.method_string() << ' ' << in.target() << " -> "
-              << (response.reset_connection ? std::string("reset") : std::to_string(response.status)) << '\n';
+    log_line("sandbox: " + std::string(in.method_string()) + ' ' + std::string(in.target()) + " -> " +
+             (response.reset_connection ? std::string("reset") : std::to_string(response.status)));
     if (response.delay_ms > 0) {
       asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(response.delay_ms));
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -97,7 +109,7 @@ asio::awaitable<void> serve_tls(tcp::socket socket, Router& router, std::shared_
   beast::get_lowest_layer(stream).expires_after(kTimeout);
   co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    std::clog << "sandbox: TLS handshake failed: " << ec.message() << '\n';
+    log_line("sandbox: TLS handshake failed: " + ec.message());
     co_return;
   }
   co_await serve(stream, router);
@@ -106,7 +118,7 @@ asio::awaitable<void> serve_tls(tcp::socket socket, Router& router, std::shared_
 
 struct Server::Impl {
   Impl(asio::io_context& io_context, Router& r, std::shared_ptr<asio::ssl::context> t)
-      : io(io_context), acceptor(io_context), router(r), tls(std::move(t)) {}
+      : io(io_context), acceptor(asio::make_strand(io_context)), router(r), tls(std::move(t)) {}
   asio::io_context& io;
   tcp::acceptor acceptor;
   Router& router;
@@ -127,7 +139,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::Impl> impl) {
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
-        std::clog << "sandbox: connection failed: " << ex.what() << '\n';
+        log_line(std::string("sandbox: connection failed: ") + ex.what());
       }
     };
     if (impl->tls)
@@ -155,8 +167,11 @@ tcp::endpoint Server::listen(const std::string& host, unsigned short port) {
 void Server::start() { asio::co_spawn(impl_->acceptor.get_executor(), accept_loop(impl_), asio::detached); }
 
 void Server::stop() {
-  beast::error_code ignored;
-  impl_->acceptor.close(ignored);
+  // On the acceptor's strand: the accept loop may be using it right now.
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
 }
 
 }  // namespace lagentry::sandbox
