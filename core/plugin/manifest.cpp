@@ -1,6 +1,9 @@
 #include "core/plugin/manifest.hpp"
 
 #include "core/net/upstream_url.hpp"
+#include "core/plugin/operation_schemas.hpp"
+#include "core/schema/json_schema.hpp"
+#include "core/schema/unified_definitions.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
@@ -157,6 +160,67 @@ OAuthDescriptor parse_oauth(const json::value& value, const std::string& path) {
   return d;
 }
 
+bool is_definition_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+void require_schema(const std::string& where, const json::value& schema, const Manifest& m) {
+  const schema::Definitions definitions{&m.definitions, &schema::unified_definitions()};
+  if (auto error = schema::check_schema(schema, definitions)) throw ManifestError(where, "invalid schema at " + *error);
+}
+
+// "$defs": schemas the operations share, checked once all are known (they
+// may refer to each other).
+json::object parse_definitions(const Reader& r) {
+  const json::value* defs = r.find("$defs");
+  if (!defs) return {};
+  if (!defs->is_object()) throw ManifestError("$defs", "must be an object of schemas");
+  for (const auto& [name, ignored] : defs->get_object()) {
+    if (!is_definition_name(name)) throw ManifestError("$defs." + std::string(name), "names must match [A-Za-z0-9_-]{1,64}");
+    if (schema::unified_definitions().contains(name))
+      throw ManifestError("$defs." + std::string(name), "the host defines " + std::string(name) + " (use it by $ref)");
+  }
+  return defs->get_object();
+}
+
+OperationDescriptor parse_operation(const json::value& value, const std::string& path, const Manifest& m) {
+  OperationDescriptor op;
+  if (value.is_string()) {
+    op.name = std::string(value.get_string());
+  } else {
+    Reader o(value, path);
+    op.name = o.string("name", true);
+    op.description = o.string("description", false);
+    op.described = true;
+    if (const json::value* params = o.find("params")) {
+      require_schema(o.at("params"), *params, m);
+      const json::value* type = params->is_object() ? params->get_object().if_contains("type") : nullptr;
+      if (!type || !type->is_string() || type->get_string() != "object")
+        throw ManifestError(o.at("params"), "must be a schema of type object");
+      op.params = params->get_object();
+    }
+    if (const json::value* body = o.find("body")) {
+      require_schema(o.at("body"), *body, m);
+      op.body = *body;
+    }
+    if (const json::value* result = o.find("result")) {
+      require_schema(o.at("result"), *result, m);
+      op.result = *result;
+    }
+    if (o.find("annotations")) {
+      Reader a(*o.find("annotations"), o.at("annotations"));
+      op.annotations.read_only = a.boolean("read_only", false);
+      op.annotations.destructive = a.boolean("destructive", false);
+      op.annotations.idempotent = a.boolean("idempotent", false);
+      op.annotations_given = true;
+    }
+  }
+  if (op.name.empty() || op.name.size() > 128) throw ManifestError(path, "must be 1 to 128 characters");
+  return op;
+}
+
 Manifest parse(const json::value& root) {
   Reader r(root, "");
   Manifest m;
@@ -164,12 +228,14 @@ Manifest parse(const json::value& root) {
   require_name("id", m.id);
   m.version = r.string("version", true);
   if (m.version.empty() || m.version.size() > 64) throw ManifestError("version", "must be 1 to 64 characters");
-  m.operations = r.strings("operations");
+  m.definitions = parse_definitions(r);
+  for (const auto& [name, definition] : m.definitions) require_schema("$defs." + std::string(name), definition, m);
+  const auto& operations = r.array("operations");
   std::set<std::string> seen;
-  for (size_t i = 0; i < m.operations.size(); ++i) {
-    const std::string& op = m.operations[i];
-    if (op.empty() || op.size() > 128) throw ManifestError(indexed("operations", i), "must be 1 to 128 characters");
-    if (!seen.insert(op).second) throw ManifestError(indexed("operations", i), "duplicate operation " + op);
+  for (size_t i = 0; i < operations.size(); ++i) {
+    OperationDescriptor op = parse_operation(operations[i], indexed("operations", i), m);
+    if (!seen.insert(op.name).second) throw ManifestError(indexed("operations", i), "duplicate operation " + op.name);
+    m.operations.push_back(std::move(op));
   }
   auto require_operation = [&](const std::string& where, const std::string& op) {
     if (!op.empty() && !m.has_operation(op)) throw ManifestError(where, "names undeclared operation " + op);
@@ -232,6 +298,7 @@ Manifest parse(const json::value& root) {
     require_name(rt.at("provider"), d.provider);
     m.routes.push_back(std::move(d));
   }
+  complete_operation_schemas(m);
   return m;
 }
 
@@ -244,8 +311,12 @@ bool is_valid_name(std::string_view name) {
   });
 }
 
-bool Manifest::has_operation(std::string_view name) const {
-  return std::find(operations.begin(), operations.end(), name) != operations.end();
+bool Manifest::has_operation(std::string_view name) const { return find_operation(name) != nullptr; }
+
+const OperationDescriptor* Manifest::find_operation(std::string_view name) const {
+  for (const auto& op : operations)
+    if (op.name == name) return &op;
+  return nullptr;
 }
 
 const ProviderDescriptor* Manifest::find_provider(std::string_view name) const {
@@ -312,6 +383,18 @@ json::object to_json(const ConnectorDescriptor& connector) {
           {"item_types", to_array(connector.item_types)},
           {"operations", to_array(connector.verbs)},
           {"scopes", to_array(connector.scopes)}};
+}
+
+json::object to_json(const OperationDescriptor& operation) {
+  json::object out{{"name", operation.name},
+                   {"description", operation.description},
+                   {"params", operation.params},
+                   {"result", operation.result},
+                   {"annotations", {{"read_only", operation.annotations.read_only},
+                                    {"destructive", operation.annotations.destructive},
+                                    {"idempotent", operation.annotations.idempotent}}}};
+  if (!operation.body.is_null()) out["body"] = operation.body;
+  return out;
 }
 
 }  // namespace lagentry::plugin

@@ -72,15 +72,47 @@ struct RouteDescriptor {
   std::string provider;   // whose connection (tokens) the operation uses
 };
 
+// Hints about what an operation does to the user's data (they become MCP
+// tool annotations): it only reads; it may destroy data; repeating it with
+// the same input has no further effect.
+struct OperationAnnotations {
+  bool read_only = false;
+  bool destructive = false;
+  bool idempotent = false;
+};
+
+// One operation and its schemas (ABI 1.1). A manifest may list an operation
+// by name only (ABI 1.0) or as an object with `description`, `params`, `body`,
+// `result` and `annotations`; the host completes what is missing from the
+// operation's role (core/plugin/operation_schemas.hpp), so after parsing
+// every field is set.
+struct OperationDescriptor {
+  std::string name;
+  std::string description;
+  // JSON Schema (type object) of the query and path parameters. Values
+  // arrive as strings; validation reads "1" as 1 where a property says
+  // integer, number or boolean (see core/runtime/input_validation.hpp).
+  boost::json::object params;
+  boost::json::value body;    // JSON Schema of the request body; null: the operation takes none
+  boost::json::value result;  // JSON Schema of the reply body (true: anything)
+  OperationAnnotations annotations;
+  bool described = false;          // the manifest gave more than the name
+  bool annotations_given = false;  // ... and set its annotations
+};
+
 struct Manifest {
   std::string id;
   std::string version;
   std::vector<ProviderDescriptor> providers;
   std::vector<ConnectorDescriptor> connectors;
-  std::vector<std::string> operations;
+  std::vector<OperationDescriptor> operations;
   std::vector<RouteDescriptor> routes;
+  // The manifest's own "$defs" (JSON Schemas its operations refer to as
+  // "#/$defs/<name>"), beside the host's unified ones (Item, Page, ...).
+  boost::json::object definitions;
 
   bool has_operation(std::string_view name) const;
+  const OperationDescriptor* find_operation(std::string_view name) const;
   const ProviderDescriptor* find_provider(std::string_view name) const;
   const ConnectorDescriptor* find_connector(std::string_view name) const;
 };
@@ -95,6 +127,7 @@ bool is_valid_name(std::string_view name);
 // The manifest back as JSON for the API (no secrets live in manifests).
 boost::json::object to_json(const ProviderDescriptor& provider);
 boost::json::object to_json(const ConnectorDescriptor& connector);
+boost::json::object to_json(const OperationDescriptor& operation);
 std::string_view to_string(ClientAuth auth);
 
 }  // namespace lagentry::plugin

@@ -1,9 +1,12 @@
 #include "host/api/catalog_api.hpp"
 
 #include "host/api/auth_api.hpp"
+#include "host/api/connector_endpoints.hpp"
 #include "host/http/responses.hpp"
 
 #include <soci/soci.h>
+
+#include <algorithm>
 
 
 namespace lagentry::host {
@@ -12,8 +15,29 @@ using boost::asio::awaitable;
 
 namespace {
 
+// An operation with its schemas and where it is served.
+json::object endpoint_json(const plugin::OperationDescriptor& operation, std::string_view method, std::string path) {
+  json::object out = plugin::to_json(operation);
+  out["method"] = method;
+  out["path"] = std::move(path);
+  return out;
+}
+
+// A connector with each verb's endpoint and schemas, so one call teaches a
+// client the whole connector.
 json::object connector_json(const plugin::ConnectorDescriptor& connector, const plugin::LoadedPlugin& plugin) {
   json::object out = plugin::to_json(connector);
+  json::array endpoints;
+  for (const auto& e : kConnectorEndpoints) {
+    if (!e.primary || std::find(connector.verbs.begin(), connector.verbs.end(), e.verb) == connector.verbs.end()) continue;
+    const auto* operation = plugin.manifest().find_operation(connector.name + "." + std::string(e.verb));
+    if (!operation) continue;
+    json::object entry = endpoint_json(*operation, http::to_string(e.method),
+                                       std::string(kConnectorsPrefix) + connector.name + std::string(e.path));
+    entry["verb"] = e.verb;
+    endpoints.push_back(std::move(entry));
+  }
+  out["endpoints"] = std::move(endpoints);
   out["plugin"] = plugin.id();
   out["plugin_version"] = plugin.version();
   return out;
@@ -85,7 +109,8 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
                json::array routes;
                for (const auto& r : plugin->manifest().routes)
                  if (r.provider == provider_name)
-                   routes.push_back(json::object{{"method", r.method}, {"path", "/api/v1/unified" + r.path}});
+                   if (const auto* operation = plugin->manifest().find_operation(r.operation))
+                     routes.push_back(endpoint_json(*operation, r.method, "/api/v1/unified" + r.path));
                co_return json_response(http::status::ok, json::object{{"provider", provider_name},
                                                                       {"plugin", plugin->id()},
                                                                       {"plugin_version", plugin->version()},

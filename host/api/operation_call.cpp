@@ -1,6 +1,8 @@
 #include "host/api/operation_call.hpp"
 
+#include "core/runtime/input_validation.hpp"
 #include "core/runtime/operation_runner.hpp"
+#include "core/schema/unified_definitions.hpp"
 #include "host/api/refreshing_fetcher.hpp"
 #include "host/http/responses.hpp"
 
@@ -34,6 +36,18 @@ int item_count(const runtime::OperationResult& result) {
   return items && items->is_array() ? static_cast<int>(items->get_array().size()) : -1;
 }
 
+// Bad input answers 400 before any connection lookup, plugin call or fetch.
+void validate_call(const OperationCall& call) {
+  const auto& manifest = call.plugin->manifest();
+  const auto* operation = manifest.find_operation(call.operation);
+  if (!operation) return;  // the plugin answers unknown_operation itself
+  const schema::Definitions definitions{&manifest.definitions, &schema::unified_definitions()};
+  auto error = runtime::validate_input(*operation, definitions, call.params, call.path_names, call.body);
+  if (!error) return;
+  throw ApiError(http::status::bad_request, "invalid_request", error->message,
+                 json::object{{"in", error->in}, {"pointer", error->pointer}, {"keyword", error->keyword}});
+}
+
 }  // namespace
 
 json::object query_params(const RequestContext& ctx) {
@@ -44,6 +58,7 @@ json::object query_params(const RequestContext& ctx) {
 
 asio::awaitable<Response> run_operation_call(OperationCall call, const RequestContext& ctx, OperationServices& services) {
   const auto started = std::chrono::steady_clock::now();
+  validate_call(call);
   const plugin::LoadedPlugin::RequestHold hold(*call.plugin);
   ConnectionContext connection{ctx.tenant(), "", call.provider, api_origins_of(*call.plugin, call.provider), {}, false};
   json::value metadata = json::object{};

@@ -11,6 +11,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <set>
+
 namespace lagentry::host {
 
 struct OperationServices {
@@ -25,7 +27,8 @@ struct OperationCall {
   std::string provider;      // whose connection
   std::string connector;     // for the activity log; empty for routes
   boost::json::object params;
-  boost::json::value body;
+  std::set<std::string, std::less<>> path_names;  // which params came from the path
+  boost::json::value body;                       // null: the request has none
   bool connection_required = true;  // false: run without credentials when no user_email is given
 };
 

@@ -56,7 +56,10 @@ void add_plugin_routes(Router& router, const plugin::Registry& registry, Operati
     call.operation = match.route->operation;
     call.provider = match.route->provider;
     call.params = query_params(ctx);
-    for (const auto& [k, v] : match.captures) call.params[k] = v;  // path captures win over query
+    for (const auto& [k, v] : match.captures) {
+      call.params[k] = v;  // path captures win over query
+      call.path_names.insert(k);
+    }
     call.body = has_body(ctx.request) ? parse_json_body(ctx.request) : json::value(nullptr);
     call.connection_required = false;
     co_return co_await run_operation_call(std::move(call), ctx, services);

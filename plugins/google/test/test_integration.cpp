@@ -43,7 +43,7 @@ struct Connected {
   Connected() { connect(host, sandbox, "google"); }
 
   json::value ok(const HttpResult& r, int status = 200) {
-    BOOST_REQUIRE_MESSAGE(r.status == status, r.status << " " << r.body);
+    BOOST_REQUIRE_MESSAGE(r.status == status, r.status << " " << r.body << "\n" << host.log());
     return r.json();
   }
   json::value send(const std::string& body) { return ok(api.post_json(route("/gmail/send"), body), 201); }

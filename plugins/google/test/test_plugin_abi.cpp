@@ -154,8 +154,8 @@ BOOST_AUTO_TEST_CASE(the_manifest_loads_and_declares_the_connectors_and_routes) 
     for (const auto& s : c.scopes) BOOST_TEST((std::find(scopes.begin(), scopes.end(), s) != scopes.end()), s);
   // Every declared operation is implemented.
   for (const auto& op : m.operations) {
-    auto result = plugin().invoke(op, R"({"params":{}})");
-    BOOST_TEST(result.code != LG_ERR_UNKNOWN_OPERATION, op);
+    auto result = plugin().invoke(op.name, R"({"params":{}})");
+    BOOST_TEST(result.code != LG_ERR_UNKNOWN_OPERATION, op.name);
   }
   BOOST_TEST(plugin().invoke("gmail.nope", "{}").code == LG_ERR_UNKNOWN_OPERATION);
 }

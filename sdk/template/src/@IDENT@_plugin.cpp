@@ -23,6 +23,12 @@ constexpr const char* kItemsUrl = "https://api.example.com/items";
 // with the provider's (or give "issuer" for RFC 8414 discovery). api_origins
 // are the only origins the host sends the user's token to (https, no path):
 // list every origin your operations call with auth "connection" or "user".
+// Each operation's schemas (JSON Schema 2020-12, the subset of
+// docs/plugin-authoring.md) describe it to /openapi.json, /docs and agents,
+// and the host checks params and body against them before calling you. The
+// host adds user_email, cursor, limit, id and the like for connector verbs,
+// and Page/Item results by default; "#/$defs/Item" and "#/$defs/Page" are
+// the host's unified shapes.
 constexpr const char* kManifest = R"({
   "id": "@NAME@",
   "version": "0.1.0",
@@ -46,7 +52,19 @@ constexpr const char* kManifest = R"({
     "verbs": ["list"],
     "scopes": ["items.read"]
   }],
-  "operations": ["@NAME@-items.list", "@NAME@.hello"],
+  "$defs": {
+    "Greeting": {"type": "object", "required": ["message"],
+                 "properties": {"message": {"type": "string"}, "plugin": {"type": "string"}, "version": {"type": "string"}}}
+  },
+  "operations": [
+    {"name": "@NAME@-items.list", "description": "Lists items from api.example.com (at most 100 per page).",
+     "result": {"$ref": "#/$defs/Page"}},
+    {"name": "@NAME@.hello", "description": "Says hello without calling the provider.",
+     "params": {"type": "object", "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100,
+                                                          "description": "Whom to greet (default: world)."}}},
+     "result": {"$ref": "#/$defs/Greeting"},
+     "annotations": {"read_only": true, "idempotent": true}}
+  ],
   "routes": [
     {"method": "GET", "path": "/@NAME@/hello", "operation": "@NAME@.hello", "provider": "@NAME@"}
   ]
