@@ -11,6 +11,8 @@
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
 #include "host/api/connector_api.hpp"
+#include "host/api/docs_api.hpp"
+#include "host/api/openapi_document.hpp"
 #include "host/setup/key_commands.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
@@ -130,6 +132,18 @@ int run(Config config) {
   add_proxy_routes(router, services, config.max_body_bytes);
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
+  auto explorer = std::make_shared<const ExplorerAssets>(load_explorer_assets(config.docs_dir));
+  if (explorer->installed())
+    log::info(kLog, "API explorer at /docs (Swagger UI from " + config.docs_dir.string() + "), OpenAPI at /openapi.json");
+  else
+    log::warn(kLog, "API explorer files not found in " + config.docs_dir.string() +
+                        ": /docs answers 503 (run scripts/setup, then build); /openapi.json is served");
+  add_docs_routes(router, registry, config, explorer);
+  // A route without documentation still appears in /openapi.json, but bare:
+  // say so loudly (the api_docs tests fail on these lines).
+  const auto coverage = route_doc_coverage(router);
+  for (const auto& route : coverage.undocumented) log::warn("docs", "route " + route + " has no entry in builtin_routes.json");
+  for (const auto& route : coverage.stale) log::warn("docs", "builtin_routes.json describes " + route + ", which the host does not serve");
 
   const std::size_t max_connections = connection_limit(config);
   Server server(io, router,

@@ -117,6 +117,8 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
 
   c.plugin_dir = executable.parent_path().parent_path() / "lib" / "lagentry" / "plugins";
   if (auto v = get("LAGENTRY_PLUGIN_DIR"); v && !v->empty()) c.plugin_dir = *v;
+  c.docs_dir = executable.parent_path().parent_path() / "share" / "lagentry" / "swagger-ui";
+  if (auto v = get("LAGENTRY_DOCS_DIR"); v && !v->empty()) c.docs_dir = *v;
   if (auto v = get("LAGENTRY_PROVIDERS_DIR"); v && !v->empty()) c.providers_dir = *v;
   c.runtime_dir = default_runtime_dir();
   if (auto v = get("LAGENTRY_RUNTIME_DIR"); v && !v->empty()) c.runtime_dir = *v;
@@ -212,6 +214,7 @@ Settings (environment variables; the environment wins over the .env file):
   <P>_CLIENT_ID, <P>_CLIENT_SECRET, <P>_REDIRECT_URI
                               OAuth app of provider P (GOOGLE, SLACK, ATLASSIAN, ...)
   LAGENTRY_PLUGIN_DIR         plugin folder        [<prefix>/lib/lagentry/plugins]
+  LAGENTRY_DOCS_DIR           Swagger UI files for /docs [<prefix>/share/lagentry/swagger-ui]
   LAGENTRY_PROVIDERS_DIR      provider descriptors (JSON) needing no plugin [config/providers]
   LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>
   LAGENTRY_THREADS            I/O threads                         [CPU count]

@@ -72,7 +72,15 @@ bool match_path(const std::vector<std::string>& pattern, const std::vector<std::
 }
 
 void Router::add(http::verb method, std::string pattern, Handler handler, Access access) {
-  routes_.push_back(Route{method, split_pattern(pattern), std::move(handler), access});
+  auto segments = split_pattern(pattern);
+  routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler), access});
+}
+
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(RouteInfo{route.method, route.pattern, route.access});
+  return out;
 }
 
 namespace {

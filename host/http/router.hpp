@@ -47,6 +47,13 @@ struct RequestContext {
   std::optional<std::string> query(std::string_view name) const;
 };
 
+// A fixed route as registered, for documents that describe the API.
+struct RouteInfo {
+  http::verb method;
+  std::string pattern;
+  Access access;
+};
+
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
 // Tried when no fixed route matches (plugin-declared routes change on reload).
 // Answers nullopt when it does not know the path either.
@@ -74,9 +81,13 @@ class Router {
   // other exception from the handler becomes the JSON error model.
   boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address) const;
 
+  // The fixed routes in registration order (not the fallback's).
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Route {
     http::verb method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
     Access access;

@@ -1,5 +1,6 @@
 // OAuth flows end to end: the real host, its plugins and SQLite file, and the
 // provider sandbox speaking each provider's wire format over loopback.
+#include "tests/support/command.hpp"
 #include "tests/support/host_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/oauth_flow.hpp"
@@ -429,15 +430,9 @@ BOOST_AUTO_TEST_SUITE(oauth_tls)
 
 // The browser hop against an HTTPS sandbox, with curl trusting the test CA.
 std::string consent_with_curl(const std::string& authorization_url, const fs::path& ca) {
-  const std::string command = "curl -s -o /dev/null -w '%{redirect_url}' --cacert '" + ca.string() + "' '" +
-                              authorization_url + "'";
-  std::string location;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) location.append(buffer, n);
-    ::pclose(pipe);
-  }
-  return location;
+  return run_command("curl -s -o /dev/null -w '%{redirect_url}' --cacert " + shell_quote(ca.string()) + " " +
+                     shell_quote(authorization_url))
+      .output;
 }
 
 HttpResult tls_connect(HostProcess& host, const TestCertificates& certs) {
