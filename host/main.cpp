@@ -13,6 +13,8 @@
 #include "host/api/connector_api.hpp"
 #include "host/api/docs_api.hpp"
 #include "host/api/openapi_document.hpp"
+#include "host/mcp/mcp_api.hpp"
+#include "host/mcp/stdio_bridge.hpp"
 #include "host/setup/key_commands.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
@@ -123,11 +125,11 @@ int run(Config config) {
   router.set_authenticator([&api_keys](const std::string& key) -> std::optional<Principal> {
     auto record = api_keys.authenticate(key);
     if (!record) return std::nullopt;
-    return Principal{record->tenant_id, record->id, record->is_operator()};
+    return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
   });
   add_catalog_routes(router, registry, providers, config, *database);
   add_auth_routes(router, engine, config);
-  OperationServices services{engine, http_client, activity};
+  OperationServices services{engine, http_client, activity, config.validate_results};
   add_connector_routes(router, registry, services);
   add_proxy_routes(router, services, config.max_body_bytes);
   add_plugin_routes(router, registry, services);
@@ -139,6 +141,7 @@ int run(Config config) {
     log::warn(kLog, "API explorer files not found in " + config.docs_dir.string() +
                         ": /docs answers 503 (run scripts/setup, then build); /openapi.json is served");
   add_docs_routes(router, registry, config, explorer);
+  add_mcp_routes(router, registry, services, config);
   // A route without documentation still appears in /openapi.json, but bare:
   // say so loudly (the api_docs tests fail on these lines).
   const auto coverage = route_doc_coverage(router);
@@ -236,6 +239,7 @@ int main(int argc, char** argv) {
       args.key_command.assign(argv + i + 1, argv + argc);
       break;
     }
+    if (arg == "mcp-stdio") return run_mcp_stdio(std::vector<std::string>(argv + i + 1, argv + argc));
     if (arg == "--env-file" && i + 1 < argc) {
       args.env_file = argv[++i];
       args.env_file_required = true;

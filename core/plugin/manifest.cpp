@@ -192,6 +192,7 @@ OperationDescriptor parse_operation(const json::value& value, const std::string&
   } else {
     Reader o(value, path);
     op.name = o.string("name", true);
+    op.title = o.string("title", false);
     op.description = o.string("description", false);
     op.described = true;
     if (const json::value* params = o.find("params")) {
@@ -387,6 +388,7 @@ json::object to_json(const ConnectorDescriptor& connector) {
 
 json::object to_json(const OperationDescriptor& operation) {
   json::object out{{"name", operation.name},
+                   {"title", operation.title},
                    {"description", operation.description},
                    {"params", operation.params},
                    {"result", operation.result},

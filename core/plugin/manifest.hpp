@@ -88,6 +88,7 @@ struct OperationAnnotations {
 // every field is set.
 struct OperationDescriptor {
   std::string name;
+  std::string title;        // a short label, e.g. "List Gmail" (OpenAPI summary, MCP tool title)
   std::string description;
   // JSON Schema (type object) of the query and path parameters. Values
   // arrive as strings; validation reads "1" as 1 where a property says

@@ -132,6 +132,29 @@ std::string default_description(const Role& role, const std::string& operation) 
   return operation;
 }
 
+std::string default_title(const Role& role, const std::string& description) {
+  if (role.connector) {
+    const std::string& name = role.connector->display_name;
+    const std::string& v = role.verb;
+    if (v == "test") return "Check the " + name + " connection";
+    if (v == "list") return "List " + name;
+    if (v == "search") return "Search " + name;
+    if (v == "get") return "Get from " + name;
+    if (v == "create") return "Create in " + name;
+    if (v == "update") return "Update in " + name;
+    if (v == "delete") return "Delete from " + name;
+  }
+  // The description's first sentence, without its full stop.
+  std::string title = description.substr(0, description.find(". "));
+  if (!title.empty() && title.back() == '.') title.pop_back();
+  if (title.size() > 80) {
+    std::size_t cut = 77;
+    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+    title = title.substr(0, cut) + "...";
+  }
+  return title;
+}
+
 }  // namespace
 
 std::vector<std::string> split_route_path(std::string_view path) {
@@ -155,6 +178,7 @@ void complete_operation_schemas(Manifest& manifest) {
     if (op.result.is_null()) op.result = default_result(role.verb);
     if (!op.annotations_given) op.annotations = default_annotations(role);
     if (op.description.empty()) op.description = default_description(role, op.name);
+    if (op.title.empty()) op.title = default_title(role, op.description);
   }
 }
 

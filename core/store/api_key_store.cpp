@@ -16,9 +16,10 @@ ApiKey row_to_key(const soci::row& r) {
   k.scopes = r.get<std::string>(3);
   k.created_at_ms = r.get<long long>(4);
   if (r.get_indicator(5) == soci::i_ok) k.revoked_at_ms = r.get<long long>(5);
+  if (r.get_indicator(6) == soci::i_ok) k.user_email = r.get<std::string>(6);
   return k;
 }
-constexpr const char* kColumns = "id, tenant_id, name, scopes, created_at, revoked_at";
+constexpr const char* kColumns = "id, tenant_id, name, scopes, created_at, revoked_at, user_email";
 }  // namespace
 
 void ApiKeyStore::ensure_tenant(const std::string& tenant_id) {
@@ -31,28 +32,36 @@ void ApiKeyStore::ensure_tenant(const std::string& tenant_id) {
       soci::use(now);
 }
 
-ApiKey ApiKeyStore::import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role) {
+ApiKey ApiKeyStore::import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role,
+                           const std::string& user_email) {
   if (role == KeyRole::host_operator && tenant_id != kOperatorTenant)
     throw std::invalid_argument(std::string("operator keys belong to tenant '") + kOperatorTenant + "'");
+  if (role == KeyRole::host_operator && !user_email.empty())
+    throw std::invalid_argument("operator keys cannot be bound to an end user");
+  if (user_email.size() > 320) throw std::invalid_argument("the user is longer than 320 characters");
   ensure_tenant(tenant_id);
   const std::string hash = crypto::sha256_hex(plaintext);
   soci::session sql(db_.pool());
   const std::string scopes = role == KeyRole::host_operator ? kOperatorScope : kTenantScope;
-  ApiKey key{"key_" + hash.substr(0, 12), tenant_id, name, scopes, now_ms(), std::nullopt};
+  ApiKey key{"key_" + hash.substr(0, 12), tenant_id, name, scopes, user_email, now_ms(), std::nullopt};
+  std::string user = user_email;  // SOCI binds a non-const value with an indicator
+  soci::indicator user_ind = user_email.empty() ? soci::i_null : soci::i_ok;
   int exists = 0;
   sql << "SELECT COUNT(*) FROM api_keys WHERE key_hash = :h", soci::use(hash), soci::into(exists);
   if (exists)
     sql << "UPDATE api_keys SET scopes = :scopes WHERE key_hash = :h", soci::use(scopes), soci::use(hash);
   else
-    sql << "INSERT INTO api_keys (id, tenant_id, key_hash, name, scopes, created_at) VALUES (:id, :tenant, :h, :name, :scopes, :t)",
+    sql << "INSERT INTO api_keys (id, tenant_id, key_hash, name, scopes, created_at, user_email) "
+           "VALUES (:id, :tenant, :h, :name, :scopes, :t, :user)",
         soci::use(key.id), soci::use(key.tenant_id), soci::use(hash), soci::use(key.name), soci::use(key.scopes),
-        soci::use(key.created_at_ms);
+        soci::use(key.created_at_ms), soci::use(user, user_ind);
   return key;
 }
 
-std::pair<ApiKey, std::string> ApiKeyStore::create(const std::string& tenant_id, const std::string& name, KeyRole role) {
+std::pair<ApiKey, std::string> ApiKeyStore::create(const std::string& tenant_id, const std::string& name, KeyRole role,
+                                                   const std::string& user_email) {
   std::string plaintext = "lgk_" + crypto::random_token(32);
-  ApiKey key = import(tenant_id, name, plaintext, role);
+  ApiKey key = import(tenant_id, name, plaintext, role, user_email);
   return {key, plaintext};
 }
 

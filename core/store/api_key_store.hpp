@@ -26,6 +26,7 @@ struct ApiKey {
   std::string tenant_id;
   std::string name;
   std::string scopes;  // "tenant" or "operator"
+  std::string user_email;  // set: the key acts for this end user only
   std::int64_t created_at_ms = 0;
   std::optional<std::int64_t> revoked_at_ms;
 
@@ -39,10 +40,13 @@ class ApiKeyStore {
   void ensure_tenant(const std::string& tenant_id);
   // Creates a key and returns {record, plaintext}; the plaintext is never stored.
   // Operator keys belong to kOperatorTenant (std::invalid_argument otherwise).
-  std::pair<ApiKey, std::string> create(const std::string& tenant_id, const std::string& name, KeyRole role);
+  // A non-empty user_email binds a tenant key to that end user.
+  std::pair<ApiKey, std::string> create(const std::string& tenant_id, const std::string& name, KeyRole role,
+                                        const std::string& user_email = {});
   // Stores a key whose plaintext the operator chose (LAGENTRY_API_KEY);
   // idempotent, and an existing key takes the given role.
-  ApiKey import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role);
+  ApiKey import(const std::string& tenant_id, const std::string& name, const std::string& plaintext, KeyRole role,
+                const std::string& user_email = {});
   // The active key with this plaintext, if any.
   std::optional<ApiKey> authenticate(const std::string& plaintext);
   std::vector<ApiKey> list();

@@ -125,6 +125,13 @@ const std::vector<Migration>& migrations() {
            "UPDATE api_keys SET scopes = 'operator' WHERE scopes = 'tenant admin' AND tenant_id = 'default'",
            "UPDATE api_keys SET scopes = 'tenant' WHERE scopes = 'tenant admin'",
        }},
+      {4,
+       "api keys bound to one end user",
+       {
+           // A key created with --user acts for that end user only (MCP
+           // clients, agents that must not switch users).
+           "ALTER TABLE api_keys ADD COLUMN user_email TEXT",
+       }},
   };
   return all;
 }

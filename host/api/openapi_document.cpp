@@ -233,17 +233,6 @@ std::string lower(std::string_view method) {
   return out;
 }
 
-std::string verb_summary(std::string_view verb, const plugin::ConnectorDescriptor& connector) {
-  const std::string& name = connector.display_name;
-  if (verb == "test") return "Check the " + name + " connection";
-  if (verb == "list") return "List " + name;
-  if (verb == "search") return "Search " + name;
-  if (verb == "get") return "Read one of " + name;
-  if (verb == "create") return "Create in " + name;
-  if (verb == "update") return "Update in " + name;
-  return "Delete in " + name;
-}
-
 void add_connectors(json::object& paths, const plugin::Snapshot& plugins) {
   for (const auto& [name, plugin] : plugins.by_connector) {
     const auto& manifest = plugin->manifest();
@@ -259,7 +248,7 @@ void add_connectors(json::object& paths, const plugin::Snapshot& plugins) {
       const std::string id = descriptor->name + (e.primary ? "" : "." + lower(boost::beast::http::to_string(e.method)));
       const bool body = verb == "create" || verb == "update";
       path_item(paths, path)[lower(boost::beast::http::to_string(e.method))] =
-          plugin_operation(*descriptor, id, verb_summary(verb, *connector), path, connector->provider, body,
+          plugin_operation(*descriptor, id, descriptor->title, path, connector->provider, body,
                            verb == "create" ? "201" : "200", scope);
     }
   }
@@ -278,9 +267,8 @@ void add_plugin_routes(json::object& paths, const plugin::Snapshot& plugins) {
       const bool body = route.method != "GET" && route.method != "DELETE";
       std::string id = lower(route.method) + "_";
       for (char c : route.path) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-      const std::string summary = descriptor->description.substr(0, descriptor->description.find(". ") + 1);
       path_item(paths, path)[lower(route.method)] =
-          plugin_operation(*descriptor, id, summary.empty() ? descriptor->name : summary, path, route.provider, body,
+          plugin_operation(*descriptor, id, descriptor->title.empty() ? descriptor->name : descriptor->title, path, route.provider, body,
                            route.method == "GET" ? "200" : "2XX", scope);
     }
   }

@@ -6,6 +6,8 @@
 #include "host/api/refreshing_fetcher.hpp"
 #include "host/http/responses.hpp"
 
+#include "core/log/logger.hpp"
+
 #include <boost/json.hpp>
 
 namespace lagentry::host {
@@ -48,6 +50,23 @@ void validate_call(const OperationCall& call) {
                  json::object{{"in", error->in}, {"pointer", error->pointer}, {"keyword", error->keyword}});
 }
 
+// LAGENTRY_VALIDATE_RESULTS: a reply that its own schema does not describe
+// is the plugin's bug; say exactly where.
+void check_result(const plugin::LoadedPlugin& plugin, const std::string& operation, runtime::OperationResult& result) {
+  const auto* descriptor = plugin.manifest().find_operation(operation);
+  if (!descriptor || result.status >= 400 || result.status == 204) return;
+  const schema::Definitions definitions{&plugin.manifest().definitions, &schema::unified_definitions()};
+  auto violation = schema::validate(descriptor->result, result.body, definitions);
+  if (!violation) return;
+  const std::string message = operation + " replied with a body its result schema does not allow: " +
+                              (violation->pointer.empty() ? "the body" : violation->pointer) + " " + violation->message;
+  log::error("schema", message);
+  result.status = 502;
+  result.error_code = "plugin_error";
+  result.error_message = message;
+  result.error_details = nullptr;
+}
+
 }  // namespace
 
 json::object query_params(const RequestContext& ctx) {
@@ -87,6 +106,8 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
     const bool refreshed = co_await refresh_once(services.engine, connection);
     if (refreshed) result = co_await runtime::run_operation(call.plugin, operation, input, fetcher);
   }
+
+  if (services.validate_results) check_result(*call.plugin, operation, result);
 
   store::ActivityRecord record;
   record.tenant_id = connection.tenant_id;

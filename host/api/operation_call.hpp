@@ -19,6 +19,7 @@ struct OperationServices {
   oauth::OAuthEngine& engine;
   net::HttpClient& http;
   store::ActivityLog& activity;
+  bool validate_results = false;  // LAGENTRY_VALIDATE_RESULTS
 };
 
 struct OperationCall {

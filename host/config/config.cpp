@@ -97,6 +97,8 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
   }
   if (auto v = get("PORT")) c.port = parse_integer<std::uint16_t>("PORT", *v, 0, 65535);
   if (auto v = get("DEBUG")) c.debug = parse_bool("DEBUG", *v);
+  if (auto v = get("LAGENTRY_MCP_PAGE_SIZE")) c.mcp_page_size = parse_integer<std::size_t>("LAGENTRY_MCP_PAGE_SIZE", *v, 1, 1000);
+  if (auto v = get("LAGENTRY_VALIDATE_RESULTS")) c.validate_results = parse_bool("LAGENTRY_VALIDATE_RESULTS", *v);
   c.log_level = c.debug ? "debug" : "info";
   if (auto v = get("LAGENTRY_LOG_LEVEL")) {
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
@@ -194,8 +196,10 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
 
 std::string usage_text() {
   return R"(Usage: lagentry-host [--env-file PATH] [--help] [--version]
-       lagentry-host [--env-file PATH] keys create [--tenant T | --operator] [--name N]
+       lagentry-host [--env-file PATH] keys create [--tenant T [--user EMAIL] | --operator] [--name N]
        lagentry-host [--env-file PATH] keys list | keys revoke ID | keys rotate-encryption
+       lagentry-host mcp-stdio --url http://HOST:PORT/mcp --key KEY [--user EMAIL]
+                              (MCP over stdin/stdout, bridged to a running host)
 
 Lagentry Host: OAuth connections and one unified REST API over provider plugins.
 
@@ -214,6 +218,10 @@ Settings (environment variables; the environment wins over the .env file):
   <P>_CLIENT_ID, <P>_CLIENT_SECRET, <P>_REDIRECT_URI
                               OAuth app of provider P (GOOGLE, SLACK, ATLASSIAN, ...)
   LAGENTRY_PLUGIN_DIR         plugin folder        [<prefix>/lib/lagentry/plugins]
+  LAGENTRY_MCP_PAGE_SIZE      tools per MCP tools/list page       [100]
+  LAGENTRY_VALIDATE_RESULTS   true: a plugin reply that does not match its
+                              operation's result schema answers 502 (tests,
+                              plugin development)                 [false]
   LAGENTRY_DOCS_DIR           Swagger UI files for /docs [<prefix>/share/lagentry/swagger-ui]
   LAGENTRY_PROVIDERS_DIR      provider descriptors (JSON) needing no plugin [config/providers]
   LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>

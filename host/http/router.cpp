@@ -117,6 +117,17 @@ Principal Router::authenticate(const Request& request, Access access, std::strin
   return *principal;
 }
 
+namespace {
+// A key bound to one end user acts for that user only: a request naming
+// another user_email is refused before any handler runs.
+void check_bound_user(const Principal& principal, boost::urls::url_view target) {
+  if (principal.user_email.empty()) return;
+  for (const auto& param : target.params())
+    if (param.key == "user_email" && param.value != principal.user_email)
+      throw ApiError(http::status::forbidden, "forbidden", "this API key acts for one end user only, not for '" + param.value + "'");
+}
+}  // namespace
+
 boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string_view client_address) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) co_return error_response(http::status::bad_request, "bad_request", "request target is not a valid path");
@@ -134,7 +145,10 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     }
     std::optional<ApiError> failure;
     try {
-      if (route.access != Access::open) context.principal = authenticate(request, route.access, client_address);
+      if (route.access != Access::open) {
+        context.principal = authenticate(request, route.access, client_address);
+        check_bound_user(*context.principal, context.target);
+      }
       co_return co_await route.handler(context);
     } catch (const ApiError& e) {
       failure = e;
@@ -155,7 +169,10 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     std::optional<Response> answer;
     std::optional<ApiError> failure;
     try {
-      if (!path->empty() && path->front() == "api") context.principal = authenticate(request, Access::tenant, client_address);
+      if (!path->empty() && path->front() == "api") {
+        context.principal = authenticate(request, Access::tenant, client_address);
+        check_bound_user(*context.principal, context.target);
+      }
       answer = co_await fallback_(context, *path);
     } catch (const ApiError& e) {
       failure = e;

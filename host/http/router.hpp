@@ -27,6 +27,7 @@ struct Principal {
   std::string tenant_id;
   std::string key_id;
   bool host_operator = false;
+  std::string user_email;  // set: the key acts for this end user only
 };
 
 // Who may call a route: anyone, any tenant's key, or an operator key only.

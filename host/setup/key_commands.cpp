@@ -65,11 +65,16 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
                   << "', not to '" << tenant << "'\n";
         return 2;
       }
+      const std::string user = option(args, "--user", "");
+      if (host_operator && !user.empty()) {
+        std::cerr << "lagentry-host: operator keys are not bound to an end user (drop --user or --operator)\n";
+        return 2;
+      }
       auto [record, plaintext] = keys.create(tenant, option(args, "--name", "cli"),
-                                             host_operator ? store::KeyRole::host_operator : store::KeyRole::tenant);
+                                             host_operator ? store::KeyRole::host_operator : store::KeyRole::tenant, user);
       std::cout << plaintext << "\n";
       std::cerr << "created " << record.id << " for tenant " << record.tenant_id << (record.is_operator() ? " (operator)" : "")
-                << "; the key is shown only once\n";
+                << (user.empty() ? "" : ", acting for " + user + " only") << "; the key is shown only once\n";
       return 0;
     }
     if (verb == "list") {
@@ -77,7 +82,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
       store::ApiKeyStore keys(*db);
       for (const auto& k : keys.list())
         std::cout << k.id << "\t" << k.tenant_id << "\t" << k.scopes << "\t" << k.name << "\t"
-                  << (k.revoked_at_ms ? "revoked" : "active") << "\n";
+                  << (k.revoked_at_ms ? "revoked" : "active") << "\t" << (k.user_email.empty() ? "-" : k.user_email) << "\n";
       return 0;
     }
     if (verb == "revoke" && args.size() == 2) {
@@ -95,7 +100,8 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
     std::cerr << "lagentry-host: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: lagentry-host keys create [--tenant T | --operator] [--name N] | list | revoke ID | rotate-encryption\n";
+  std::cerr << "usage: lagentry-host keys create [--tenant T [--user EMAIL] | --operator] [--name N] | list | revoke ID | "
+               "rotate-encryption\n";
   return 2;
 }
 

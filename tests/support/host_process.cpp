@@ -97,6 +97,8 @@ HostProcess::HostProcess(HostOptions options) {
   env["LAGENTRY_PLUGIN_DIR"] = plugin_dir().string();
   env["LAGENTRY_RUNTIME_DIR"] = (dir_ / "runtime").string();
   env["LAGENTRY_THREADS"] = "2";
+  // Every plugin reply in every test must match its operation's result schema.
+  env["LAGENTRY_VALIDATE_RESULTS"] = "true";
   env["LAGENTRY_API_KEY"] = kTestApiKey;
   env["LAGENTRY_ENCRYPTION_KEY"] = kTestEncryptionKey;
   for (const auto& [k, v] : options.environment) env[k] = v;

@@ -1,0 +1,148 @@
+// The official MCP TypeScript SDK client (@modelcontextprotocol/sdk, pinned in
+// scripts/node) against a real host and the provider sandbox:
+//   node sdk_client.mjs <node_modules> <base URL> <API key> <connected user> <new user> <host binary>
+// <connected user> has Google and Slack connected; <new user> has nothing.
+// Exits 0 when every check passed; prints each failure and exits 1 otherwise.
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const [nodeModules, base, apiKey, connectedUser, newUser, hostBinary] = process.argv.slice(2);
+const require = createRequire(path.join(path.resolve(nodeModules), "noop.js"));
+const { Client } = require("@modelcontextprotocol/sdk/client/index.js");
+const { StreamableHTTPClientTransport } = require("@modelcontextprotocol/sdk/client/streamableHttp.js");
+const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio.js");
+
+const failures = [];
+const check = (ok, what) => {
+  if (!ok) failures.push(what);
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+};
+
+async function connect(user, capabilities = {}) {
+  const client = new Client({ name: "lagentry-test", version: "1.0.0" }, { capabilities });
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp?user_email=${encodeURIComponent(user)}`), {
+    requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
+  });
+  await client.connect(transport);
+  return client;
+}
+
+async function allTools(client) {
+  const tools = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : {});
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor && pages < 50);
+  return { tools, pages };
+}
+
+// Follows the provider's consent (the sandbox approves at once) to the host's callback.
+async function consent(url) {
+  let next = url;
+  for (let hop = 0; hop < 5; hop++) {
+    const response = await fetch(next, { redirect: "manual" });
+    const location = response.headers.get("location");
+    if (!location) return response.status;
+    next = new URL(location, next).toString();
+  }
+  return 0;
+}
+
+try {
+  // --- a connected user over Streamable HTTP ----------------------------------------
+  const client = await connect(connectedUser);
+  check(client.getServerVersion()?.name === "lagentry-host", "initialize names the server");
+  const { tools, pages } = await allTools(client);
+  console.log(`${tools.length} tools in ${pages} pages`);
+  check(pages > 1, "tools/list pages with a cursor");
+  check(tools.length >= 50, `every operation is a tool (${tools.length})`);
+  const names = new Set(tools.map((t) => t.name));
+  check(names.size === tools.length, "tool names are unique");
+  check(tools.every((t) => /^[A-Za-z0-9_.-]{1,64}$/.test(t.name)), "tool names are 1-64 of [A-Za-z0-9_.-]");
+  check(tools.every((t) => t.inputSchema.type === "object"), "every inputSchema is an object schema");
+  check(tools.every((t) => !JSON.stringify(t.inputSchema).includes('"user_email"')), "no tool takes user_email");
+  check(tools.every((t) => !JSON.stringify(t).includes('"$ref"')), "schemas are self-contained");
+  for (const wanted of ["gmail_list", "gmail_send", "slack_post_message", "jira_issues_create", "bitbucket_pullrequests_list"])
+    check(names.has(wanted), `tool ${wanted} is listed`);
+  const list = tools.find((t) => t.name === "gmail_list");
+  check(list?.annotations?.readOnlyHint === true && list?.annotations?.openWorldHint === true, "gmail_list is read-only");
+  const del = tools.find((t) => t.name === "gmail_delete");
+  check(del?.annotations?.destructiveHint === true, "gmail_delete is destructive");
+
+  // The SDK checks structuredContent against outputSchema.
+  const emails = await client.callTool({ name: "gmail_list", arguments: { limit: 5 } });
+  check(!emails.isError, "gmail_list succeeds: " + JSON.stringify(emails.content?.[0]?.text ?? "").slice(0, 200));
+  check(Array.isArray(emails.structuredContent?.items) && emails.structuredContent.items.length > 0, "gmail_list answers emails");
+  check(emails.content?.[0]?.type === "text" && JSON.parse(emails.content[0].text).items !== undefined, "the same JSON as text");
+
+  const posted = await client.callTool({ name: "slack_post_message", arguments: { id: "C0GENERAL", text: "hello from MCP" } });
+  check(!posted.isError && posted.structuredContent?.text === "hello from MCP", "slack_post_message posts: " + JSON.stringify(posted.content?.[0]?.text ?? "").slice(0, 200));
+
+  const bad = await client.callTool({ name: "gmail_list", arguments: { limit: 5000 } });
+  check(bad.isError === true && bad.content[0].text.includes("limit"), "a bad argument is an isError result naming it");
+  const stray = await client.callTool({ name: "gmail_list", arguments: { user_email: "mallory@example.com" } });
+  check(stray.isError === true && stray.content[0].text.includes("user_email"), "user_email cannot be passed as an argument");
+
+  let unknown = null;
+  try {
+    await client.callTool({ name: "no_such_tool", arguments: {} });
+  } catch (error) {
+    unknown = error;
+  }
+  check(unknown?.code === -32602, "an unknown tool is JSON-RPC -32602");
+  await client.close();
+
+  // --- connect on demand, without URL elicitation -----------------------------------------
+  const plain = await connect(newUser);
+  const needs = await plain.callTool({ name: "gmail_labels", arguments: {} });
+  check(needs.isError === true && needs.structuredContent?.authorization_required === true, "a missing connection answers authorization_required");
+  check(typeof needs.structuredContent?.connect_url === "string" && needs.content[0].text.includes(needs.structuredContent.connect_url),
+        "the link is in the text too");
+  await plain.close();
+
+  // --- connect on demand with URL elicitation, then the same call succeeds -----------------
+  const eliciting = await connect(newUser, { elicitation: { url: {} } });
+  let required = null;
+  try {
+    await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
+  } catch (error) {
+    required = error;
+  }
+  check(required?.code === -32042, "a missing connection is URL elicitation (-32042): " + (required?.message ?? "no error"));
+  const elicitation = required?.data?.elicitations?.[0];
+  check(elicitation?.mode === "url" && typeof elicitation?.elicitationId === "string", "the elicitation has mode url and an id");
+  if (elicitation?.url) {
+    const status = await consent(elicitation.url);
+    check(status === 200, `the user completes the flow (callback ${status})`);
+    const retried = await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
+    check(!retried.isError && retried.structuredContent?.items?.length > 0, "the same call succeeds after connecting");
+  }
+  await eliciting.close();
+
+  // --- the stdio bridge ------------------------------------------------------------------------
+  const stdio = new Client({ name: "lagentry-stdio-test", version: "1.0.0" }, { capabilities: {} });
+  await stdio.connect(new StdioClientTransport({
+    command: hostBinary,
+    args: ["mcp-stdio", "--url", `${base}/mcp`, "--key", apiKey, "--user", connectedUser],
+    stderr: "inherit",
+  }));
+  const viaStdio = await allTools(stdio);
+  check(viaStdio.tools.length === tools.length, `stdio lists the same tools (${viaStdio.tools.length})`);
+  const stdioEmails = await stdio.callTool({ name: "gmail_list", arguments: { limit: 2 } });
+  check(!stdioEmails.isError && stdioEmails.structuredContent?.items?.length > 0, "gmail_list through stdio");
+  const stdioBad = await stdio.callTool({ name: "slack_post_message", arguments: { id: "C0GENERAL" } });
+  check(stdioBad.isError === true && stdioBad.content[0].text.includes("text"), "a missing argument through stdio names it");
+  await stdio.close();
+} catch (error) {
+  failures.push(String((error && error.stack) || error));
+  console.log("FAIL " + String((error && error.stack) || error));
+}
+if (failures.length) {
+  console.log(`${failures.length} checks failed`);
+  process.exit(1);
+}
+console.log("mcp sdk client: ok");
