@@ -1,7 +1,7 @@
 // The official MCP TypeScript SDK client (@modelcontextprotocol/sdk, pinned in
 // scripts/node) against a real host and the provider sandbox:
 //   node sdk_client.mjs <node_modules> <base URL> <API key> <connected user> <new user> <host binary>
-// <connected user> has Google and Slack connected; <new user> has nothing.
+// <connected user> has every provider connected; <new user> has nothing.
 // Exits 0 when every check passed; prints each failure and exits 1 otherwise.
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -94,6 +94,75 @@ try {
     unknown = error;
   }
   check(unknown?.code === -32602, "an unknown tool is JSON-RPC -32602");
+
+  // --- every tool, called once, through the SDK (which checks each answer against the
+  // tool's outputSchema); ids come from earlier answers ------------------------------------
+  {
+    const called = new Set();
+    const call = async (name, args = {}) => {
+      called.add(name);
+      const result = await client.callTool({ name, arguments: args });
+      check(!result.isError, `${name} ${JSON.stringify(args)} -> ${result.isError ? result.content?.[0]?.text?.slice(0, 300) : "ok"}`);
+      return result.structuredContent ?? {};
+    };
+    const first = (page) => page?.items?.[0]?.id;
+    for (const t of tools.filter((t) => t.name.endsWith("_test"))) await call(t.name);
+
+    const emails = await call("gmail_list", { limit: 2 });
+    await call("gmail_get", { id: first(emails) });
+    await call("gmail_search", { q: "Project" });
+    const labels = await call("gmail_labels");
+    const sent = await call("gmail_send", { to: "bob@example.com", subject: "From MCP", body: "Hello Bob" });
+    const created = await call("gmail_create", { to: "carol@example.com", subject: "Also from MCP", body: "Hi" });
+    await call("gmail_update", { id: sent.id, add_labels: [labels.labels?.[0]?.id ?? "INBOX"] });
+    await call("gmail_delete", { id: created.id });
+
+    const files = await call("drive_list", { limit: 2 });
+    await call("drive_get", { id: first(files) });
+    await call("drive_search", { q: "Budget" });
+    await call("drive_create", { name: "MCP notes", mimeType: "application/vnd.google-apps.folder" });
+
+    const events = await call("calendar_list", { limit: 2, timeMin: "2024-05-01T00:00:00Z" });
+    await call("calendar_get", { id: first(events) });
+    const event = await call("calendar_create", {
+      summary: "MCP sync", start: { dateTime: "2024-05-02T10:00:00Z" }, end: { dateTime: "2024-05-02T10:30:00Z" } });
+    await call("calendar_delete", { id: event.id });
+
+    const channels = await call("slack_channels_list", {});
+    await call("slack_channels_get", { id: first(channels) });
+    const history = await call("slack_messages_list", { channel: "C0GENERAL", limit: 2 });
+    await call("slack_messages_get", { id: first(history) });
+    await call("slack_messages_search", { q: "deploy" });
+    const message = await call("slack_messages_create", { channel: "C0ENG", text: "created over MCP" });
+    await call("slack_messages_update", { id: message.id, text: "edited over MCP" });
+    await call("slack_messages_delete", { id: message.id });
+    const users = await call("slack_users_list", {});
+    await call("slack_users_get", { id: first(users) });
+
+    const projects = await call("jira_projects_list", {});
+    await call("jira_projects_get", { id: first(projects) });
+    await call("jira_project_issues", { id: projects.items?.[0]?.key ?? first(projects) });
+    await call("jira_my_issues", {});
+    const issues = await call("jira_issues_list", { limit: 2 });
+    await call("jira_issues_get", { id: first(issues) });
+    await call("jira_issues_search", { q: "login" });
+    const issue = await call("jira_issues_create", { project: projects.items?.[0]?.key, summary: "Filed over MCP", description: "Two\n\nparagraphs" });
+    await call("jira_issues_update", { id: issue.id, summary: "Renamed over MCP" });
+    await call("jira_issues_delete", { id: issue.id });
+
+    const pages = await call("confluence_pages_list", { limit: 2 });
+    await call("confluence_pages_get", { id: first(pages) });
+    await call("confluence_pages_create", { space_id: pages.items?.[0]?.space_id, title: "Written over MCP", text: "Hello" });
+
+    const repos = await call("bitbucket_repositories_list", { workspace: "sandbox-team" });
+    await call("bitbucket_repositories_get", { id: first(repos) });
+    await call("bitbucket_pullrequests_list", { workspace: "sandbox-team", repo: repos.items?.[0]?.slug ?? "service-01" });
+
+    called.add("gmail_list");  // called above as well
+    called.add("slack_post_message");
+    const missed = tools.map((t) => t.name).filter((n) => !called.has(n));
+    check(missed.length === 0, `every tool was called (${called.size} of ${tools.length}; missed: ${missed.join(", ")})`);
+  }
   await client.close();
 
   // --- connect on demand, without URL elicitation -----------------------------------------

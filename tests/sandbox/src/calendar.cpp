@@ -1,5 +1,5 @@
 // Calendar v3 events (www.googleapis.com/calendar/v3/calendars/{id}/events):
-// list with timeMin/timeMax/maxResults/pageToken, insert, delete.
+// list with timeMin/timeMax/maxResults/pageToken, get, insert, delete.
 #include "google.hpp"
 #include "providers.hpp"
 
@@ -119,6 +119,24 @@ Response insert_event(State& state, const Request& request) {
   return json_response(200, event_json(e));
 }
 
+// A deleted event answers 410 Gone, an unknown one 404 (as Calendar does).
+Response missing_event(const State& state, const std::string& id) {
+  const auto& deleted = state.google.deleted_events;
+  if (std::find(deleted.begin(), deleted.end(), id) != deleted.end()) return google_error(410, "Resource has been deleted", "deleted");
+  return google_not_found("Not Found");
+}
+
+Response get_event(State& state, const Request& request) {
+  auto auth = google_authenticate(state, request, {"calendar", "calendar.readonly", "calendar.events", "calendar.events.readonly"});
+  if (!auth.token) return auth.error;
+  if (!known_calendar(request)) return google_not_found("Not Found");
+  const auto id = request.capture("id");
+  const auto& events = state.google.events;
+  auto it = std::find_if(events.begin(), events.end(), [&](const CalendarEvent& e) { return e.id == id; });
+  if (it == events.end()) return missing_event(state, std::string(id));
+  return json_response(200, event_json(*it));
+}
+
 Response delete_event(State& state, const Request& request) {
   auto auth = google_authenticate(state, request, {"calendar", "calendar.events"});
   if (!auth.token) return auth.error;
@@ -126,12 +144,7 @@ Response delete_event(State& state, const Request& request) {
   auto& events = state.google.events;
   const auto id = request.capture("id");
   auto it = std::find_if(events.begin(), events.end(), [&](const CalendarEvent& e) { return e.id == id; });
-  if (it == events.end()) {
-    auto& deleted = state.google.deleted_events;
-    if (std::find(deleted.begin(), deleted.end(), id) != deleted.end())
-      return google_error(410, "Resource has been deleted", "deleted");
-    return google_not_found("Not Found");
-  }
+  if (it == events.end()) return missing_event(state, std::string(id));
   events.erase(it);
   state.google.deleted_events.push_back(id);
   return empty_response(204);
@@ -141,6 +154,7 @@ Response delete_event(State& state, const Request& request) {
 void add_calendar_routes(Router& router) {
   router.add("www.googleapis.com", "GET", kEvents, list_events);
   router.add("www.googleapis.com", "POST", kEvents, insert_event);
+  router.add("www.googleapis.com", "GET", kEvents + "/{id}", get_event);
   router.add("www.googleapis.com", "DELETE", kEvents + "/{id}", delete_event);
 }
 

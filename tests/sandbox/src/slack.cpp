@@ -332,6 +332,13 @@ Response chat_delete(State& state, const Request& request) {
   return response;
 }
 
+json::object user_json(const SlackUser& u) {
+  json::object profile{{"real_name", u.real_name}, {"display_name", u.name}};
+  if (!u.email.empty()) profile["email"] = u.email;
+  return {{"id", u.id},       {"team_id", kTeamId},       {"name", u.name},        {"deleted", u.deleted},
+          {"real_name", u.real_name}, {"is_bot", u.is_bot}, {"profile", profile}};
+}
+
 Response users_list(State& state, const Request& request) {
   auto args = arguments(request);
   auto auth = authenticate(state, request, args, "users:read");
@@ -340,20 +347,20 @@ Response users_list(State& state, const Request& request) {
   auto page = page_of(args, users.size(), 100);
   if (!page) return fail("invalid_cursor");
   json::array members;
-  for (auto i = page->begin; i < page->end; ++i) {
-    const auto& u = users[i];
-    json::object profile{{"real_name", u.real_name}, {"display_name", u.name}};
-    if (!u.email.empty()) profile["email"] = u.email;
-    members.push_back(json::object{{"id", u.id},
-                                   {"team_id", kTeamId},
-                                   {"name", u.name},
-                                   {"deleted", u.deleted},
-                                   {"real_name", u.real_name},
-                                   {"is_bot", u.is_bot},
-                                   {"profile", profile}});
-  }
+  for (auto i = page->begin; i < page->end; ++i) members.push_back(user_json(users[i]));
   return ok({{"members", members}, {"cache_ts", now_seconds()},
              {"response_metadata", json::object{{"next_cursor", page->next_cursor}}}});
+}
+
+// users.info?user=U..: one member, or user_not_found.
+Response users_info(State& state, const Request& request) {
+  auto args = arguments(request);
+  auto auth = authenticate(state, request, args, "users:read");
+  if (!auth.token) return auth.error;
+  const std::string id = arg(args, "user");
+  for (const auto& u : state.slack.users)
+    if (u.id == id) return ok({{"user", user_json(u)}});
+  return fail("user_not_found");
 }
 
 Response search_messages(State& state, const Request& request) {
@@ -410,6 +417,7 @@ void add_slack_routes(Router& router) {
       {"chat.update", chat_update},
       {"chat.delete", chat_delete},
       {"users.list", users_list},
+      {"users.info", users_info},
       {"search.messages", search_messages}};
   for (const auto& [name, handler] : methods) router.add("slack.com", "GET|POST", std::string("/api/") + name, handler);
 }

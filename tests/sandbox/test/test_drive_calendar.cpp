@@ -85,8 +85,13 @@ BOOST_FIXTURE_TEST_CASE(calendar_window_pages_insert_delete, Fresh) {
   BOOST_TEST(str(event.at("start"), "dateTime") == "2024-06-01T17:00:00Z");
   BOOST_TEST(str(event.at("attendees").as_array()[0], "responseStatus") == "needsAction");
   auto id = str(event, "id");
+  auto fetched = sandbox().get(kEvents + "/" + id, token);  // events.get
+  BOOST_REQUIRE_EQUAL(fetched.status, 200);
+  BOOST_TEST(str(fetched.json(), "summary") == "Review");
+  BOOST_TEST(sandbox().get(kEvents + "/nosuchevent", token).status == 404);
   BOOST_TEST(sandbox().del(kEvents + "/" + id, token).status == 204);
   BOOST_TEST(sandbox().del(kEvents + "/" + id, token).status == 410);
+  BOOST_TEST(sandbox().get(kEvents + "/" + id, token).status == 410);
   BOOST_TEST(sandbox().get("/www.googleapis.com/calendar/v3/calendars/someone@else.com/events", token).status == 404);
 }
 

@@ -71,6 +71,13 @@ BOOST_FIXTURE_TEST_CASE(users_and_search, Fresh) {
   BOOST_TEST(users.at("members").as_array().size() == 4u);
   BOOST_TEST(!str(users.at("response_metadata"), "next_cursor").empty());
   BOOST_TEST(str(users.at("members").as_array()[0].at("profile"), "email") == "alice@example.com");
+  // users.info names one member.
+  const std::string alice = str(users.at("members").as_array()[0], "id");
+  auto info = sandbox().get("/slack.com/api/users.info?user=" + alice, bot).json();
+  BOOST_REQUIRE(info.at("ok").as_bool());
+  BOOST_TEST(str(info.at("user"), "id") == alice);
+  BOOST_TEST(str(info.at("user").at("profile"), "email") == "alice@example.com");
+  BOOST_TEST(str(sandbox().get("/slack.com/api/users.info?user=U0NOBODY", bot).json(), "error") == "user_not_found");
 
   // search.messages needs a user token.
   BOOST_TEST(str(sandbox().get("/slack.com/api/search.messages?query=deploy", bot).json(), "error") == "not_allowed_token_type");
