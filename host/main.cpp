@@ -6,6 +6,7 @@
 #include "core/store/migrations.hpp"
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_engine.hpp"
+#include "core/store/api_key_cache.hpp"
 #include "core/store/api_key_store.hpp"
 #include "host/api/admin_api.hpp"
 #include "host/api/auth_api.hpp"
@@ -122,8 +123,10 @@ int run(Config config) {
 
   Router router;
   router.set_limits(config.auth_failures_per_minute, config.rate_limit_per_key);
-  router.set_authenticator([&api_keys](const std::string& key) -> std::optional<Principal> {
-    auto record = api_keys.authenticate(key);
+  // Keys from memory: a revoked key stops working within 4 s (store/api_key_cache.hpp).
+  store::ApiKeyCache key_cache(api_keys);
+  router.set_authenticator([&key_cache](const std::string& key) -> std::optional<Principal> {
+    auto record = key_cache.authenticate(key);
     if (!record) return std::nullopt;
     return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
   });

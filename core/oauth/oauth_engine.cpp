@@ -253,6 +253,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
   const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
   connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
                       keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
+  access_cache_.erase(AccessCache::key(state->tenant_id, state->user_email, provider.name));  // reconnected
   record(state->tenant_id, provider.name, "auth.connect", "ok", 200);
   log::info(kLog, "connected " + id + " (" + provider.name + ")");
   co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
@@ -283,12 +284,22 @@ std::vector<store::Connection> OAuthEngine::connections(const std::string& tenan
 
 asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const std::string& user_email,
                                             const std::string& provider) {
+  auto expiring = [&](std::int64_t expires_at_ms) {
+    return expires_at_ms != 0 && expires_at_ms - refresh_margin_ms() <= store::now_ms();
+  };
+  // The hot path: no SQL and no decryption while the cached entry is fresh.
+  const std::string key = AccessCache::key(tenant_id, user_email, provider);
+  if (auto cached = access_cache_.find(key); cached && !expiring(cached->expires_at_ms))
+    co_return Access{cached->connection_id, std::move(cached->tokens), std::move(cached->metadata)};
   store::Connection connection = load(tenant_id, user_email, provider);
   if (connection.status == "needs_reauth")
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the " + provider + " connection was revoked or expired; the user must authorize again");
-  const bool expiring = connection.expires_at_ms != 0 && connection.expires_at_ms - refresh_margin_ms() <= store::now_ms();
-  if (!expiring) co_return Access{connection.id, open_tokens(connection), connection.metadata};
+  if (!expiring(connection.expires_at_ms)) {
+    Access fresh{connection.id, open_tokens(connection), connection.metadata};
+    access_cache_.put(key, CachedAccess{fresh.connection_id, fresh.tokens, fresh.metadata, connection.expires_at_ms});
+    co_return fresh;
+  }
   co_return co_await refresh_connection(tenant_id, user_email, provider, false);
 }
 
@@ -299,6 +310,8 @@ asio::awaitable<Access> OAuthEngine::refresh(const std::string& tenant_id, const
 
 asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenant_id, const std::string& user_email,
                                                         const std::string& provider, bool forced) {
+  // Whatever the refresh ends in (new tokens, needs_reauth), the next access reads the row again.
+  access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));
   store::Connection connection = load(tenant_id, user_email, provider);
   auto executor = co_await asio::this_coro::executor;
   std::shared_ptr<Flight> flight;
@@ -333,6 +346,7 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
     log::error(kLog, std::string("refresh failed: ") + e.what());
     failure.emplace(http_status::internal_server_error, "internal_error", "token refresh failed");
   }
+  access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));  // an access during the refresh cached the old row
   std::vector<std::shared_ptr<asio::steady_timer>> waiters;
   {
     std::lock_guard lock(flights_mutex_);
@@ -422,6 +436,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
 
 asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id, const std::string& user_email,
                                                    const std::string& provider_name) {
+  access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
   store::Connection connection = load(tenant_id, user_email, provider_name);
   RevokeOutcome outcome;
   std::shared_ptr<const plugin::ProviderDescriptor> provider;
@@ -458,6 +473,7 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
     }
   }
   connections_.remove(connection.id);
+  access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));  // a concurrent access may have cached it again
   record(tenant_id, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
          outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error);
   log::info(kLog, "revoked " + connection.id + (outcome.upstream_error.empty() ? "" : " (provider: " + outcome.upstream_error + ")"));

@@ -19,6 +19,7 @@
 #include "core/api_error.hpp"
 #include "core/crypto/secret_box.hpp"
 #include "core/net/http_client.hpp"
+#include "core/oauth/access_cache.hpp"
 #include "core/oauth/oauth_protocol.hpp"
 #include "core/oauth/provider_directory.hpp"
 #include "core/plugin/registry.hpp"
@@ -137,6 +138,7 @@ class OAuthEngine {
   EngineOptions options_;
   store::OAuthStateStore states_;
   store::ConnectionStore connections_;
+  AccessCache access_cache_;  // access() without SQL while an entry is fresh
   std::mutex flights_mutex_;
   std::map<std::string, std::shared_ptr<Flight>> flights_;
   std::mutex discovered_mutex_;

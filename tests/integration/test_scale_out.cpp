@@ -83,6 +83,54 @@ BOOST_AUTO_TEST_CASE(hosts_sharing_postgresql_refresh_once) {
   refresh_once_across_hosts({{"DATABASE_URL", url}});
 }
 
+// Both hosts answer keys and tokens from memory; what one host (or the CLI)
+// changes in the shared database reaches the other within the caches' TTLs.
+BOOST_AUTO_TEST_CASE(revocations_reach_every_host_within_the_cache_ttls) {
+  const fs::path dir = make_temp_dir("lagentry-caches");
+  const std::map<std::string, std::string> shared{{"DATABASE_PATH", (dir / "shared.db").string()}};
+  SandboxProcess sandbox;
+  HostProcess first(oauth_host(sandbox, shared));
+  HostProcess second(oauth_host(sandbox, shared));
+  connect(first, sandbox, "google");
+  HttpClient other(second.port());
+  const std::string labels = "/api/v1/unified/gmail/labels?user_email=" + kUser;
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE_EQUAL(other.get(labels).status, 200);  // cached on the second host
+
+  HttpClient api(first.port());
+  BOOST_REQUIRE_EQUAL(api.request("DELETE", "/api/v1/unified/auth/google/revoke?user_email=" + kUser).status, 200);
+  auto waited = [](const std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+  };
+  auto revoked_at = std::chrono::steady_clock::now();
+  while (other.get(labels).error_code() != "not_connected") {
+    BOOST_REQUIRE_MESSAGE(waited(revoked_at) < 3000, "the second host kept using revoked tokens");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_TEST_MESSAGE("tokens revoked on one host stopped on the other after " << waited(revoked_at) << " ms");
+
+  auto [created, output] = run_host_command({"keys", "create", "--tenant", "acme", "--name", "agent"},
+                                            {{"DATABASE_PATH", (dir / "shared.db").string()},
+                                             {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_REQUIRE_EQUAL(created, 0);
+  std::string key = output.substr(output.find("lgk_"));
+  key = key.substr(0, key.find('\n'));
+  const std::string id = output.substr(output.find("created key_") + 8, 16);
+  HttpClient tenant(second.port());
+  tenant.set_bearer(key);
+  BOOST_REQUIRE_EQUAL(tenant.get("/api/v1/unified/connectors").status, 200);
+  BOOST_REQUIRE_EQUAL(run_host_command({"keys", "revoke", id}, {{"DATABASE_PATH", (dir / "shared.db").string()},
+                                                                {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}})
+                          .first,
+                      0);
+  revoked_at = std::chrono::steady_clock::now();
+  while (tenant.get("/api/v1/unified/connectors").status != 401) {
+    BOOST_REQUIRE_MESSAGE(waited(revoked_at) < 6000, "a revoked API key kept working for more than 5 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_TEST_MESSAGE("a revoked key stopped working after " << waited(revoked_at) << " ms");
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(two_hosts_share_connections) {
   const std::string url = fresh_postgres();
   if (url.empty()) return;
