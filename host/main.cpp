@@ -3,6 +3,7 @@
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
 #include "core/store/database.hpp"
+#include "core/store/key_check.hpp"
 #include "core/store/migrations.hpp"
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_engine.hpp"
@@ -84,17 +85,32 @@ int run(Config config) {
 
   const crypto::KeyRing key_ring = load_key_ring(config);
   log::info("secrets", "encryption key " + key_ring.current_key_id() + " active");
-  auto database = open_database(config);
+  std::unique_ptr<store::Database> database;
+  try {
+    database = open_database(config);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string(config.database_url.empty() ? "DATABASE_PATH" : "DATABASE_URL") + ": " + e.what());
+  }
   const int applied = store::migrate(*database);
   log::info("store", database->description() + " ready, schema version " + std::to_string(store::schema_version(*database)) +
                          (applied ? " (" + std::to_string(applied) + " migrations applied)" : ""));
+  try {
+    const auto check = store::verify_encryption_key(*database, key_ring);
+    if (check == store::KeyCheck::resealed) log::info("secrets", "encryption check value re-sealed with the current key");
+  } catch (const store::WrongEncryptionKey& e) {
+    throw ConfigError(e.what());
+  }
   store::ActivityLog activity(*database);
   store::ApiKeyStore api_keys(*database);
   bootstrap_api_key(config, api_keys);
 
   plugin::Registry registry(config.plugin_dir, config.runtime_dir);
-  if (!std::filesystem::is_directory(config.plugin_dir))
+  if (!std::filesystem::is_directory(config.plugin_dir)) {
+    if (!config.plugin_dir_optional)
+      throw ConfigError("LAGENTRY_PLUGIN_DIR: the plugin folder " + config.plugin_dir.string() +
+                        " does not exist (set LAGENTRY_PLUGIN_DIR_OPTIONAL=true to start without plugins)");
     log::warn("plugins", "plugin folder " + config.plugin_dir.string() + " does not exist; serving without plugins");
+  }
   auto report = registry.reload();
   log::info("plugins", std::to_string(report.loaded) + " plugins loaded from " + config.plugin_dir.string() +
                            (report.refused ? ", " + std::to_string(report.refused) + " refused" : ""));
@@ -130,7 +146,7 @@ int run(Config config) {
     if (!record) return std::nullopt;
     return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
   });
-  add_catalog_routes(router, registry, providers, config, *database);
+  add_catalog_routes(router, registry, providers, config, *database, key_ring);
   add_auth_routes(router, engine, config);
   OperationServices services{engine, http_client, activity, config.validate_results};
   add_connector_routes(router, registry, services);

@@ -57,7 +57,10 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
   // SOCI's sqlite3 connect string: quote the path so spaces survive.
   const std::string connect = "db=\"" + file.string() + "\" timeout=10";
   try {
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    // A missing folder is a typo far more often than a wish: say so rather
+    // than start on a new, empty database somewhere unexpected.
+    if (file.has_parent_path() && !std::filesystem::is_directory(file.parent_path()))
+      throw std::runtime_error("the folder " + file.parent_path().string() + " does not exist");
     create_private_file(file);
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& sql = db->pool_->at(i);

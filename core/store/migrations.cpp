@@ -132,6 +132,16 @@ const std::vector<Migration>& migrations() {
            // clients, agents that must not switch users).
            "ALTER TABLE api_keys ADD COLUMN user_email TEXT",
        }},
+      {5,
+       "host settings",
+       {
+           // encryption_check: a value sealed with the encryption key, so a
+           // host with the wrong key stops at startup (store/key_check.hpp).
+           "CREATE TABLE host_settings ("
+           " name TEXT PRIMARY KEY,"
+           " key_id TEXT,"
+           " value TEXT NOT NULL)",
+       }},
   };
   return all;
 }

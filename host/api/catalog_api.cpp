@@ -4,7 +4,12 @@
 #include "host/api/connector_endpoints.hpp"
 #include "host/http/responses.hpp"
 
+#include "core/store/key_check.hpp"
+#include "core/store/migrations.hpp"
+
 #include <soci/soci.h>
+
+#include <filesystem>
 
 #include <algorithm>
 
@@ -46,7 +51,40 @@ json::object connector_json(const plugin::ConnectorDescriptor& connector, const 
 }  // namespace
 
 void add_catalog_routes(Router& router, const plugin::Registry& registry, const oauth::ProviderDirectory& providers,
-                        const Config& config, store::Database& database) {
+                        const Config& config, store::Database& database, const crypto::KeyRing& keys) {
+  // Each check answers ok or why not; 503 unless all are ok.
+  router.add(http::verb::get, "/readyz", [&](RequestContext&) -> awaitable<Response> {
+    json::object checks;
+    bool ready = true;
+    auto check = [&](const char* name, std::string failure) {
+      checks[name] = failure.empty() ? json::value("ok") : json::value(failure);
+      ready = ready && failure.empty();
+    };
+    std::string database_failure, schema_failure, key_failure;
+    try {
+      const int version = store::schema_version(database);
+      const int latest = store::migrations().back().version;
+      if (version != latest)
+        schema_failure = "schema version " + std::to_string(version) + ", this host needs " + std::to_string(latest);
+      if (!store::encryption_key_matches(database, keys)) key_failure = "the encryption key does not open the check value";
+    } catch (const std::exception&) {
+      database_failure = "the database does not answer";
+      schema_failure = key_failure = "unknown (no database)";
+    }
+    check("database", database_failure);
+    check("schema", schema_failure);
+    check("encryption_key", key_failure);
+    const auto snapshot = registry.snapshot();
+    std::string plugins_failure;
+    if (!std::filesystem::is_directory(registry.plugin_dir()))
+      plugins_failure = "the plugin folder " + registry.plugin_dir().string() + " is missing";
+    else if (snapshot->plugins.empty() && !snapshot->errors.empty())
+      plugins_failure = "no plugin loaded (" + std::to_string(snapshot->errors.size()) + " refused)";
+    check("plugins", plugins_failure);
+    co_return json_response(ready ? http::status::ok : http::status::service_unavailable,
+                            json::object{{"status", ready ? "ready" : "not_ready"}, {"checks", std::move(checks)}});
+  }, Access::open);
+
   router.add(http::verb::get, "/healthz", [&](RequestContext&) -> awaitable<Response> {
     bool database_ok = true;
     try {

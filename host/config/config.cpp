@@ -119,6 +119,7 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
 
   c.plugin_dir = executable.parent_path().parent_path() / "lib" / "lagentry" / "plugins";
   if (auto v = get("LAGENTRY_PLUGIN_DIR"); v && !v->empty()) c.plugin_dir = *v;
+  if (auto v = get("LAGENTRY_PLUGIN_DIR_OPTIONAL")) c.plugin_dir_optional = parse_bool("LAGENTRY_PLUGIN_DIR_OPTIONAL", *v);
   c.docs_dir = executable.parent_path().parent_path() / "share" / "lagentry" / "swagger-ui";
   if (auto v = get("LAGENTRY_DOCS_DIR"); v && !v->empty()) c.docs_dir = *v;
   if (auto v = get("LAGENTRY_PROVIDERS_DIR"); v && !v->empty()) c.providers_dir = *v;
@@ -222,6 +223,8 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_VALIDATE_RESULTS   true: a plugin reply that does not match its
                               operation's result schema answers 502 (tests,
                               plugin development)                 [false]
+  LAGENTRY_PLUGIN_DIR_OPTIONAL true: start without plugins when the plugin
+                              folder is missing (else startup stops) [false]
   LAGENTRY_DOCS_DIR           Swagger UI files for /docs [<prefix>/share/lagentry/swagger-ui]
   LAGENTRY_PROVIDERS_DIR      provider descriptors (JSON) needing no plugin [config/providers]
   LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>

@@ -30,6 +30,7 @@ struct Config {
   std::vector<std::string> cors_origins;
 
   std::filesystem::path plugin_dir;
+  bool plugin_dir_optional = false;  // true: start without plugins when the folder is missing
   std::filesystem::path docs_dir;  // Swagger UI's files for /docs
   std::filesystem::path providers_dir = "config/providers";  // configuration-only provider descriptors
   std::filesystem::path runtime_dir;

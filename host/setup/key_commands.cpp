@@ -1,16 +1,24 @@
 #include "host/setup/key_commands.hpp"
 
+#include "core/store/key_check.hpp"
+
 #include "core/store/api_key_store.hpp"
 #include "core/store/connection_store.hpp"
 #include "core/store/migrations.hpp"
 #include "host/setup/secrets.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace lagentry::host {
 namespace {
 
+// The commands work on the host's database and never create one: a key put
+// into a new file in the wrong folder would be lost on the real host.
 std::unique_ptr<store::Database> open(const Config& config) {
+  if (config.database_url.empty() && !std::filesystem::exists(config.database_path))
+    throw std::runtime_error("no database at " + std::filesystem::absolute(config.database_path).string() +
+                             " (set DATABASE_PATH, or start the host once to create it)");
   auto db = config.database_url.empty() ? store::Database::open_sqlite(config.database_path, 1)
                                         : store::Database::open_postgresql(config.database_url, 1);
   store::migrate(*db);
@@ -41,6 +49,7 @@ int rotate_encryption(const Config& config) {
     auto sealed = keys.seal(keys.open(c.tokens, aad), aad);
     if (connections.replace_tokens(c.id, c.generation, sealed, c.expires_at_ms)) ++rotated;
   }
+  store::verify_encryption_key(*db, keys);  // the check value follows the current key too
   std::cout << "re-encrypted " << rotated << " connections with key " << keys.current_key_id() << "\n";
   return 0;
 }
@@ -74,7 +83,8 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
                                              host_operator ? store::KeyRole::host_operator : store::KeyRole::tenant, user);
       std::cout << plaintext << "\n";
       std::cerr << "created " << record.id << " for tenant " << record.tenant_id << (record.is_operator() ? " (operator)" : "")
-                << (user.empty() ? "" : ", acting for " + user + " only") << "; the key is shown only once\n";
+                << (user.empty() ? "" : ", acting for " + user + " only") << " in " << db->description()
+                << "; the key is shown only once\n";
       return 0;
     }
     if (verb == "list") {
@@ -83,6 +93,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
       for (const auto& k : keys.list())
         std::cout << k.id << "\t" << k.tenant_id << "\t" << k.scopes << "\t" << k.name << "\t"
                   << (k.revoked_at_ms ? "revoked" : "active") << "\t" << (k.user_email.empty() ? "-" : k.user_email) << "\n";
+      std::cerr << "database: " << db->description() << "\n";
       return 0;
     }
     if (verb == "revoke" && args.size() == 2) {

@@ -80,12 +80,96 @@ BOOST_AUTO_TEST_CASE(sigterm_drains_and_keeps_activity) {
   BOOST_TEST(rows == 25);
 }
 
+// A DATABASE_PATH in a folder that does not exist is a typo: the host used to
+// create the folders (as root, too) and start on an empty database.
 BOOST_AUTO_TEST_CASE(unusable_database_stops_startup_with_a_clear_message) {
   auto [code, output] = run_host_command({}, {{"DATABASE_PATH", "/proc/lagentry/cannot/exist.db"},
                                               {"PORT", "0"},
                                               {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("DATABASE_PATH") != std::string::npos, output);
+  BOOST_TEST(output.find("/proc/lagentry/cannot") != std::string::npos, output);
+
+  fs::path dir = make_temp_dir("lagentry-nodir");
+  auto [missing, said] = run_host_command({}, {{"DATABASE_PATH", (dir / "not" / "here.db").string()},
+                                               {"PORT", "0"},
+                                               {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_TEST(missing == 2);
+  BOOST_TEST(said.find("does not exist") != std::string::npos, said);
+  BOOST_TEST(!fs::exists(dir / "not"));
+  fs::remove_all(dir);
+}
+
+// A wrong LAGENTRY_ENCRYPTION_KEY on an existing database used to start and
+// then fail every call with token_decrypt_failed.
+BOOST_AUTO_TEST_CASE(a_wrong_encryption_key_stops_startup_and_an_old_one_is_accepted) {
+  fs::path dir = make_temp_dir("lagentry-wrongkey");
+  {
+    HostProcess first;  // creates the database and its check value with the test key
+    BOOST_REQUIRE_EQUAL(first.stop(), 0);  // a clean close folds the WAL into the file
+    fs::copy_file(first.database_path(), dir / "x.db");
+  }
+  const std::string other_key = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
+  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", (dir / "x.db").string()},
+                                              {"PORT", "0"},
+                                              {"LAGENTRY_PLUGIN_DIR_OPTIONAL", "true"},
+                                              {"LAGENTRY_ENCRYPTION_KEY", other_key}});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("LAGENTRY_ENCRYPTION_KEY does not open this database") != std::string::npos, output);
+
+  HostOptions options;
+  options.environment = {{"DATABASE_PATH", (dir / "x.db").string()},
+                         {"LAGENTRY_ENCRYPTION_KEY", other_key},
+                         {"LAGENTRY_ENCRYPTION_KEYS_OLD", kTestEncryptionKey}};
+  HostProcess rotated(options);
+  BOOST_TEST(rotated.log().find("encryption check value re-sealed with the current key") != std::string::npos, rotated.log());
+  HttpClient client(rotated.port());
+  BOOST_TEST(client.get("/readyz").status == 200);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_plugin_folder_stops_startup_unless_allowed) {
+  fs::path dir = make_temp_dir("lagentry-noplugins");
+  auto [code, output] = run_host_command({}, {{"DATABASE_PATH", (dir / "x.db").string()},
+                                              {"PORT", "0"},
+                                              {"LAGENTRY_PLUGIN_DIR", (dir / "missing").string()},
+                                              {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("LAGENTRY_PLUGIN_DIR") != std::string::npos, output);
+
+  HostOptions options;
+  options.environment = {{"LAGENTRY_PLUGIN_DIR", (dir / "missing").string()}, {"LAGENTRY_PLUGIN_DIR_OPTIONAL", "true"}};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  client.set_bearer("");
+  BOOST_TEST(client.get("/healthz").status == 200);  // alive
+  auto ready = client.get("/readyz");                // but not ready
+  BOOST_TEST(ready.status == 503);
+  BOOST_TEST(ready.json().at("checks").at("plugins").as_string().find("missing") != std::string::npos, ready.body);
+  BOOST_TEST(ready.json().at("checks").at("database").as_string() == "ok");
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(readyz_is_ready_when_every_check_passes) {
+  HostOptions options;
+  options.plugins = {product_plugin_dir() / "slack.so"};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  client.set_bearer("");
+  auto ready = client.get("/readyz");
+  BOOST_TEST(ready.status == 200, ready.body);
+  for (const char* check : {"database", "schema", "encryption_key", "plugins"})
+    BOOST_TEST(ready.json().at("checks").at(check).as_string() == "ok", check);
+}
+
+// `keys list` in an empty folder used to create oauth_tokens.db there.
+BOOST_AUTO_TEST_CASE(key_commands_never_create_a_database) {
+  fs::path dir = make_temp_dir("lagentry-keys");
+  auto [code, output] = run_host_command({"keys", "list"}, {{"DATABASE_PATH", (dir / "oauth_tokens.db").string()}});
   BOOST_TEST(code == 1);
-  BOOST_TEST(output.find("/proc/lagentry/cannot/exist.db") != std::string::npos, output);
+  BOOST_TEST(output.find("no database at") != std::string::npos, output);
+  BOOST_TEST(!fs::exists(dir / "oauth_tokens.db"));
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(no_encryption_key_refuses_to_start_unless_a_dev_key_is_wanted) {
