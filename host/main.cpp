@@ -170,7 +170,7 @@ int run(Config config) {
   const std::size_t max_connections = connection_limit(config);
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout,
-                             max_connections},
+                             max_connections, config.access_log},
                 CorsPolicy{config.cors_origins});
   auto endpoint = server.listen(config.host, config.port);
   if (!config.public_url_configured)  // PORT=0 binds a port only known now

@@ -84,12 +84,15 @@ void ActivityLog::write_batch(std::deque<ActivityRecord>& batch) {
     soci::transaction tx(sql);
     for (const ActivityRecord& r : batch) {
       soci::indicator item_ind = r.item_count < 0 ? soci::i_null : soci::i_ok;
+      soci::indicator user_ind = r.user_email.empty() ? soci::i_null : soci::i_ok;
+      soci::indicator request_ind = r.request_id.empty() ? soci::i_null : soci::i_ok;
       sql << "INSERT INTO activity_log (occurred_at, tenant_id, provider, connector, action, status,"
-             " http_status, latency_ms, item_count, detail)"
-             " VALUES (:t, :tenant, :provider, :connector, :action, :status, :http, :latency, :items, :detail)",
+             " http_status, latency_ms, item_count, detail, user_email, request_id)"
+             " VALUES (:t, :tenant, :provider, :connector, :action, :status, :http, :latency, :items, :detail, :user, :request)",
           soci::use(r.occurred_at_ms), soci::use(r.tenant_id), soci::use(r.provider), soci::use(r.connector),
           soci::use(r.action), soci::use(r.status), soci::use(r.http_status), soci::use(r.latency_ms),
-          soci::use(r.item_count, item_ind), soci::use(r.detail);
+          soci::use(r.item_count, item_ind), soci::use(r.detail), soci::use(r.user_email, user_ind),
+          soci::use(r.request_id, request_ind);
     }
     tx.commit();
   } catch (const std::exception& e) {

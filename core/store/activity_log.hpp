@@ -28,6 +28,8 @@ struct ActivityRecord {
   int latency_ms = 0;
   int item_count = -1;  // -1: not applicable
   std::string detail;   // short, human-readable, never a secret
+  std::string user_email;  // the end user, when there is one
+  std::string request_id;  // the API request that caused it (X-Request-Id)
 };
 
 class ActivityLog {

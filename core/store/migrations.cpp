@@ -142,6 +142,13 @@ const std::vector<Migration>& migrations() {
            " key_id TEXT,"
            " value TEXT NOT NULL)",
        }},
+      {6,
+       "activity records name the user and the request",
+       {
+           "ALTER TABLE activity_log ADD COLUMN user_email TEXT",
+           "ALTER TABLE activity_log ADD COLUMN request_id TEXT",
+           "CREATE INDEX activity_log_tenant_user_time ON activity_log (tenant_id, user_email, occurred_at)",
+       }},
   };
   return all;
 }

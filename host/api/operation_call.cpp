@@ -111,6 +111,8 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
 
   store::ActivityRecord record;
   record.tenant_id = connection.tenant_id;
+  record.user_email = connection.user_email;
+  record.request_id = std::string(ctx.request_id);
   record.provider = call.provider;
   record.connector = call.connector;
   record.action = call.operation;

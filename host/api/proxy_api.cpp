@@ -122,6 +122,8 @@ awaitable<Response> proxy_call(RequestContext& ctx, OperationServices& services,
 
   store::ActivityRecord record;
   record.tenant_id = ctx.tenant();
+  record.request_id = std::string(ctx.request_id);
+  record.user_email = user;
   record.provider = provider.name;
   record.action = "proxy." + std::string(ctx.request.method_string());
   record.status = upstream.status == 0 ? "upstream_unavailable" : upstream.status < 400 ? "ok" : "upstream_status";

@@ -129,6 +129,14 @@ void check_bound_user(const Principal& principal, boost::urls::url_view target) 
 }  // namespace
 
 boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string_view client_address) const {
+  Trace trace;
+  Response response = co_await dispatch(request, client_address, trace);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string_view client_address,
+                                                  Trace& trace) const {
+  trace.route = "(none)";
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) co_return error_response(http::status::bad_request, "bad_request", "request target is not a valid path");
   auto path = split_path(*target);
@@ -136,7 +144,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
 
   std::string allowed;
   for (const Route& route : routes_) {
-    RequestContext context{request, *target, client_address, {}};
+    RequestContext context{request, *target, client_address, trace.request_id, {}};
     if (!match_path(route.segments, *path, context.path_params)) continue;
     if (route.method != request.method()) {
       if (!allowed.empty()) allowed += ", ";
@@ -145,8 +153,10 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     }
     std::optional<ApiError> failure;
     try {
+      trace.route = route.pattern;
       if (route.access != Access::open) {
         context.principal = authenticate(request, route.access, client_address);
+        trace.tenant = context.principal->tenant_id;
         check_bound_user(*context.principal, context.target);
       }
       co_return co_await route.handler(context);
@@ -165,12 +175,13 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     co_return response;
   }
   if (fallback_) {
-    RequestContext context{request, *target, client_address, {}};
+    RequestContext context{request, *target, client_address, trace.request_id, {}};
     std::optional<Response> answer;
     std::optional<ApiError> failure;
     try {
       if (!path->empty() && path->front() == "api") {
         context.principal = authenticate(request, Access::tenant, client_address);
+        trace.tenant = context.principal->tenant_id;
         check_bound_user(*context.principal, context.target);
       }
       answer = co_await fallback_(context, *path);
@@ -181,7 +192,10 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
       failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
     }
     if (failure) co_return error_response(*failure);
-    if (answer) co_return std::move(*answer);
+    if (answer) {
+      trace.route = "(plugin route)";
+      co_return std::move(*answer);
+    }
   }
   co_return error_response(http::status::not_found, "not_found", "no such endpoint");
 }

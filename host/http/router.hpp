@@ -38,6 +38,7 @@ struct RequestContext {
   const Request& request;
   boost::urls::url_view target;
   std::string_view client_address;  // the peer's IP address
+  std::string_view request_id;      // echoed as X-Request-Id, in the access line and activity records
   std::map<std::string, std::string, std::less<>> path_params;
   std::optional<Principal> principal;  // set on tenant and admin routes
 
@@ -81,6 +82,16 @@ class Router {
   // path with another method 405 method_not_allowed; an ApiError or any
   // other exception from the handler becomes the JSON error model.
   boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address) const;
+
+  // What the access log says about a request: set by the server (request_id)
+  // and by dispatch (the route template and the tenant, never raw paths or
+  // query values, which may hold user data).
+  struct Trace {
+    std::string request_id;
+    std::string route;   // "/api/v1/unified/connectors/{connector}/items", "(plugin route)", "(none)"
+    std::string tenant;  // "" when no key was presented
+  };
+  boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address, Trace& trace) const;
 
   // The fixed routes in registration order (not the fallback's).
   std::vector<RouteInfo> routes() const;

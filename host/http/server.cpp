@@ -1,5 +1,7 @@
 #include "host/http/server.hpp"
 
+#include "core/crypto/encoding.hpp"
+
 #include "core/log/logger.hpp"
 #include "host/http/message_framing.hpp"
 #include "host/http/responses.hpp"
@@ -123,6 +125,16 @@ void finish(Response& response, const Request& request, const CorsPolicy& cors, 
   response.prepare_payload();
 }
 
+// The request's id: a sane X-Request-Id from the client (1-128 of
+// [A-Za-z0-9._:-]), so calls can be followed across systems; otherwise a new one.
+std::string request_id_of(const Request& request) {
+  const std::string_view given = request["X-Request-Id"];
+  const bool sane = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
+  return sane ? std::string(given) : crypto::random_token(12);
+}
+
 Response preflight(const Request& request, const CorsPolicy& cors) {
   auto origin = request[http::field::origin];
   if (origin.empty() || !cors.allows(origin))
@@ -200,18 +212,26 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
 
     Request request = parser.release();
     const auto started = std::chrono::steady_clock::now();
+    Router::Trace trace;
+    trace.request_id = request_id_of(request);
     Response response;
-    if (request.method() == http::verb::options)
+    if (request.method() == http::verb::options) {
+      trace.route = "(preflight)";
       response = preflight(request, server->cors);
-    else
-      response = co_await server->router.dispatch(request, c->client_address);
+    } else {
+      Response answer = co_await server->router.dispatch(request, c->client_address, trace);
+      response = std::move(answer);
+    }
+    response.set("X-Request-Id", trace.request_id);
     const bool keep_alive = request.keep_alive() && !server->draining;
     finish(response, request, server->cors, keep_alive);
     co_await write_response(*c, response);
-    if (log::level() <= log::Level::debug) {
+    if (server->limits.access_log) {
+      // Route templates only: paths and queries may carry user data.
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-      log::debug(kLog, std::string(request.method_string()) + " " + std::string(request.target().substr(0, request.target().find('?'))) +
-                           " " + std::to_string(response.result_int()) + " " + std::to_string(micros.count()) + "us");
+      log::info("access", std::string(request.method_string()) + " " + trace.route + " " + std::to_string(response.result_int()) +
+                              " " + std::to_string(micros.count()) + "us tenant=" + (trace.tenant.empty() ? "-" : trace.tenant) +
+                              " request_id=" + trace.request_id);
     }
     if (!keep_alive) break;
   }

@@ -21,6 +21,7 @@ struct ServerLimits {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::size_t max_connections = 10000;  // beyond it new connections are closed at once
+  bool access_log = true;                // one info line per request (LAGENTRY_ACCESS_LOG)
 };
 
 // Adds CORS headers for allowed origins; answers preflights.

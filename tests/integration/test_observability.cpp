@@ -1,0 +1,77 @@
+// What an operator sees of each request: an X-Request-Id (the client's, when
+// sane), one access line per request with the route template and never the
+// query, and activity records that name the user and the request.
+#include "tests/support/host_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/oauth_flow.hpp"
+#include "tests/support/sandbox_process.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <thread>
+
+using namespace lagentry::test;
+
+BOOST_AUTO_TEST_SUITE(observability)
+
+BOOST_AUTO_TEST_CASE(every_request_has_an_id_and_one_access_line) {
+  HostOptions options;
+  options.plugins = {product_plugin_dir() / "google.so"};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  auto given = client.get("/api/v1/unified/connectors?secret_query=hunter2", {{"X-Request-Id", "trace-42.a_b:c"}});
+  BOOST_TEST(given.status == 200);
+  BOOST_TEST(given.header("x-request-id") == "trace-42.a_b:c");
+  auto insane = client.get("/healthz", {{"X-Request-Id", "bad id\twith spaces"}});
+  const std::string generated = insane.header("x-request-id");
+  BOOST_TEST(generated.size() == 16u);
+  BOOST_TEST(generated.find(' ') == std::string::npos);
+  BOOST_TEST(client.get("/healthz").header("x-request-id") != generated);  // one per request
+
+  auto items = client.get("/api/v1/unified/connectors/gmail/items/18c2?user_email=alice@example.com");
+  BOOST_TEST(items.status == 404);  // not connected
+
+  std::string log;
+  for (int i = 0; i < 50 && log.find("request_id=" + items.header("x-request-id")) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    log = host.log();
+  }
+  BOOST_TEST(log.find("INFO  [access] GET /api/v1/unified/connectors 200 ") != std::string::npos, log);
+  BOOST_TEST(log.find("request_id=trace-42.a_b:c") != std::string::npos);
+  BOOST_TEST(log.find("tenant=default") != std::string::npos);
+  // Route templates only: neither the query nor the item id nor the user reach the log.
+  BOOST_TEST(log.find("GET /api/v1/unified/connectors/{connector}/items/{id} 404") != std::string::npos, log);
+  BOOST_TEST(log.find("hunter2") == std::string::npos);
+  BOOST_TEST(log.find("18c2") == std::string::npos);
+  BOOST_TEST(log.find("alice@example.com") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(activity_records_name_the_user_and_the_request) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  HttpClient client(host.port());
+  auto labels = client.get("/api/v1/unified/gmail/labels?user_email=" + kUser, {{"X-Request-Id", "labels-1"}});
+  BOOST_REQUIRE_EQUAL(labels.status, 200);
+  BOOST_TEST(host.stop() == 0);  // flushes the activity log
+  soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
+  std::string user, action;
+  sql << "SELECT user_email, action FROM activity_log WHERE request_id = 'labels-1'", soci::into(user), soci::into(action);
+  BOOST_REQUIRE(sql.got_data());
+  BOOST_TEST(user == kUser);
+  BOOST_TEST(action == "gmail.labels");
+}
+
+BOOST_AUTO_TEST_CASE(the_access_log_can_be_turned_off) {
+  HostOptions options;
+  options.environment = {{"LAGENTRY_ACCESS_LOG", "false"}};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  BOOST_TEST(client.get("/healthz").status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_TEST(host.log().find("[access]") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
