@@ -9,6 +9,7 @@
 #include "core/oauth/oauth_engine.hpp"
 #include "core/store/api_key_cache.hpp"
 #include "core/store/api_key_store.hpp"
+#include "host/api/activity_api.hpp"
 #include "host/api/admin_api.hpp"
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
@@ -153,6 +154,7 @@ int run(Config config) {
   add_proxy_routes(router, services, config.max_body_bytes);
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
+  add_activity_routes(router, *database, engine);
   auto explorer = std::make_shared<const ExplorerAssets>(load_explorer_assets(config.docs_dir));
   if (explorer->installed())
     log::info(kLog, "API explorer at /docs (Swagger UI from " + config.docs_dir.string() + "), OpenAPI at /openapi.json");

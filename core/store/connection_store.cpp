@@ -85,6 +85,29 @@ std::vector<Connection> ConnectionStore::list(const std::string& tenant_id, cons
   return out;
 }
 
+std::vector<Connection> ConnectionStore::page(const std::string& tenant_id, const std::string& provider,
+                                              const std::string& status, const std::string& user_email,
+                                              const std::string& after_id, int limit) {
+  soci::session sql(db_.pool());
+  std::vector<Connection> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << kSelect << " WHERE c.tenant_id = :t AND c.id > :after AND (:p1 = '' OR c.provider = :p2)"
+                                 " AND (:s1 = '' OR c.status = :s2) AND (:u1 = '' OR c.user_email = :u2)"
+                                 " ORDER BY c.id LIMIT :n",
+       soci::use(tenant_id), soci::use(after_id), soci::use(provider), soci::use(provider), soci::use(status),
+       soci::use(status), soci::use(user_email), soci::use(user_email), soci::use(limit));
+  for (const auto& r : rows) out.push_back(row_to_connection(r));
+  return out;
+}
+
+std::optional<Connection> ConnectionStore::find_by_id(const std::string& tenant_id, const std::string& id) {
+  soci::session sql(db_.pool());
+  soci::rowset<soci::row> rows =
+      (sql.prepare << kSelect << " WHERE c.tenant_id = :t AND c.id = :id", soci::use(tenant_id), soci::use(id));
+  for (const auto& r : rows) return row_to_connection(r);
+  return std::nullopt;
+}
+
 std::vector<Connection> ConnectionStore::all() {
   soci::session sql(db_.pool());
   std::vector<Connection> out;

@@ -43,6 +43,11 @@ class ConnectionStore {
                      std::int64_t expires_at_ms);
   std::optional<Connection> find(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
   std::vector<Connection> list(const std::string& tenant_id, const std::string& user_email);
+  // One tenant's connections ordered by id, after `after_id` (keyset cursor),
+  // filtered by provider, status and user ("" matches any).
+  std::vector<Connection> page(const std::string& tenant_id, const std::string& provider, const std::string& status,
+                               const std::string& user_email, const std::string& after_id, int limit);
+  std::optional<Connection> find_by_id(const std::string& tenant_id, const std::string& id);
   // Replaces the tokens if the generation is still `expected`; false when someone else refreshed first.
   bool replace_tokens(const std::string& id, std::int64_t expected_generation, const crypto::Sealed& tokens,
                       std::int64_t expires_at_ms);

@@ -6,6 +6,7 @@
 #include "tests/support/oauth_flow.hpp"
 #include "tests/support/sandbox_process.hpp"
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 using namespace lagentry::test;
+namespace json = boost::json;
 
 BOOST_AUTO_TEST_SUITE(observability)
 
@@ -72,6 +74,71 @@ BOOST_AUTO_TEST_CASE(the_access_log_can_be_turned_off) {
   BOOST_TEST(client.get("/healthz").status == 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   BOOST_TEST(host.log().find("[access]") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(activity_api)
+
+BOOST_AUTO_TEST_CASE(connections_and_activity_are_listed_filtered_paged_and_tenant_scoped) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  connect(host, sandbox, "slack");
+  connect(host, sandbox, "google", "bob@example.com");
+  HttpClient client(host.port());
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE_EQUAL(client.get("/api/v1/unified/gmail/labels?user_email=" + kUser).status, 200);
+  BOOST_REQUIRE_EQUAL(client.get("/api/v1/unified/slack/channels?user_email=" + kUser).status, 200);
+
+  auto all = client.get("/api/v1/unified/connections").json();
+  BOOST_TEST(all.at("items").as_array().size() == 3u);
+  BOOST_TEST(all.at("next_cursor").is_null());
+  BOOST_TEST(all.as_object().at("items").at(0).as_object().contains("scopes"));
+  BOOST_TEST(all.at("items").at(0).at("scopes").is_array());
+  const std::string body = json::serialize(all);
+  BOOST_TEST(body.find("ya29") == std::string::npos);  // no token, ever
+  BOOST_TEST(body.find("token") == std::string::npos);
+
+  auto google = client.get("/api/v1/unified/connections?provider=google&limit=1").json();
+  BOOST_REQUIRE_EQUAL(google.at("items").as_array().size(), 1u);
+  const std::string cursor(google.at("next_cursor").as_string());
+  auto next = client.get("/api/v1/unified/connections?provider=google&limit=1&cursor=" + cursor).json();
+  BOOST_REQUIRE_EQUAL(next.at("items").as_array().size(), 1u);
+  BOOST_TEST(next.at("items").at(0).at("id") != google.at("items").at(0).at("id"));
+  BOOST_TEST(client.get("/api/v1/unified/connections?cursor=%%%").status == 400);
+  BOOST_TEST(client.get("/api/v1/unified/connections?limit=0").status == 400);
+
+  // Activity: newest first, filtered, paged with a cursor.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the writer flushes every 200 ms
+  auto labels = client.get("/api/v1/unified/activity?action=gmail.labels&user_email=" + kUser + "&limit=2").json();
+  BOOST_REQUIRE_EQUAL(labels.at("items").as_array().size(), 2u);
+  BOOST_TEST(labels.at("items").at(0).at("id").as_int64() > labels.at("items").at(1).at("id").as_int64());
+  BOOST_TEST(labels.at("items").at(0).at("user_email").as_string() == kUser);
+  auto rest = client.get("/api/v1/unified/activity?action=gmail.labels&limit=2&cursor=" +
+                         std::string(labels.at("next_cursor").as_string())).json();
+  BOOST_TEST(rest.at("items").as_array().size() == 1u);
+  auto slack = client.get("/api/v1/unified/activity?provider=slack&status=ok").json();
+  for (const auto& e : slack.at("items").as_array()) BOOST_TEST(e.at("provider").as_string() == "slack");
+
+  // Another tenant sees none of it.
+  auto [code, output] = run_host_command({"keys", "create", "--tenant", "other"},
+                                         {{"DATABASE_PATH", host.database_path().string()},
+                                          {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_REQUIRE_EQUAL(code, 0);
+  HttpClient other(host.port());
+  other.set_bearer(output.substr(0, output.find('\n')));
+  BOOST_TEST(other.get("/api/v1/unified/connections").json().at("items").as_array().empty());
+  BOOST_TEST(other.get("/api/v1/unified/activity").json().at("items").as_array().empty());
+  const std::string id(all.at("items").at(0).at("id").as_string());
+  BOOST_TEST(other.get("/api/v1/unified/connections/" + id).status == 404);
+  BOOST_TEST(other.request("DELETE", "/api/v1/unified/connections/" + id).status == 404);
+
+  // One connection, then revoked through its id.
+  auto one = client.get("/api/v1/unified/connections/" + id);
+  BOOST_TEST(one.status == 200);
+  BOOST_TEST(client.request("DELETE", "/api/v1/unified/connections/" + id).json().at("revoked").as_bool());
+  BOOST_TEST(client.get("/api/v1/unified/connections/" + id).status == 404);
+  BOOST_TEST(client.get("/api/v1/unified/connections").json().at("items").as_array().size() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
