@@ -11,6 +11,7 @@
 #include "core/store/api_key_store.hpp"
 #include "host/api/activity_api.hpp"
 #include "host/api/admin_api.hpp"
+#include "host/api/metrics_api.hpp"
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
 #include "host/api/connector_api.hpp"
@@ -155,6 +156,7 @@ int run(Config config) {
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
   add_activity_routes(router, *database, engine);
+  add_metrics_routes(router, registry, *database, activity, config.metrics_public);
   auto explorer = std::make_shared<const ExplorerAssets>(load_explorer_assets(config.docs_dir));
   if (explorer->installed())
     log::info(kLog, "API explorer at /docs (Swagger UI from " + config.docs_dir.string() + "), OpenAPI at /openapi.json");

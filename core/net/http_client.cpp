@@ -1,5 +1,7 @@
 #include "core/net/http_client.hpp"
 
+#include "core/metrics/metrics.hpp"
+
 #include "core/log/logger.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -47,6 +49,15 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
 }
 
 namespace {
+
+// "https://gmail.googleapis.com/gmail/v1/..." -> "https://gmail.googleapis.com" (a metric label: no path, no query).
+std::string origin_label(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return "invalid";
+  std::string origin = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host());
+  if (parsed->has_port()) origin += ":" + std::string(parsed->port());
+  return origin;
+}
 constexpr std::string_view kLog = "upstream";
 
 struct Target {
@@ -264,10 +275,14 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
   message.keep_alive(true);
 
   const bool idempotent = is_idempotent(request.method);
+  const std::string origin = origin_label(request.url);
   bool stale_retry_used = false;
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
+    const auto started = std::chrono::steady_clock::now();
     UpstreamResponse response = co_await impl->attempt(*target, message, reused);
+    metrics::global().upstream(origin, response.status,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // A pooled connection the server had closed: try once more on a fresh one.
     if (response.status == 0 && reused && !stale_retry_used) {
       stale_retry_used = true;
@@ -275,7 +290,13 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
       continue;
     }
     const bool retryable = response.status == 0 || is_retryable_status(response.status);
-    if (!idempotent || !retryable || attempt >= impl->options.max_retries) co_return response;
+    if (!idempotent || !retryable || attempt >= impl->options.max_retries) {
+      if (retryable)  // a failure the caller will see: worth a line at info
+        log::info(kLog, request.method + " " + origin + " failed: " +
+                            (response.status ? "HTTP " + std::to_string(response.status) : response.error) +
+                            (attempt ? " after " + std::to_string(attempt) + " retries" : ""));
+      co_return response;
+    }
 
     std::chrono::milliseconds delay = impl->backoff(attempt);
     if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
@@ -284,7 +305,8 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
       if (after) delay = std::max<std::chrono::milliseconds>(delay, *after);
     }
     ++impl->stats.retries;
-    log::debug(kLog, request.method + " " + target->key + " answered " +
+    metrics::global().upstream_retry(origin);
+    log::info(kLog, request.method + " " + origin + " answered " +
                          (response.status ? std::to_string(response.status) : response.error) + ", retry " +
                          std::to_string(attempt + 1) + " in " + std::to_string(delay.count()) + "ms");
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);

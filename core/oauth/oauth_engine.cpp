@@ -1,5 +1,7 @@
 #include "core/oauth/oauth_engine.hpp"
 
+#include "core/metrics/metrics.hpp"
+
 #include "core/api_error.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/log/logger.hpp"
@@ -68,6 +70,7 @@ std::int64_t OAuthEngine::refresh_margin_ms() const { return options_.refresh_ma
 
 void OAuthEngine::record(const std::string& tenant, const std::string& provider, const std::string& action,
                          const std::string& status, int http_status, const std::string& detail) {
+  metrics::global().oauth_event(provider, action, status);
   store::ActivityRecord r;
   r.tenant_id = tenant;
   r.provider = provider;

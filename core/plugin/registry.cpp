@@ -1,5 +1,7 @@
 #include "core/plugin/registry.hpp"
 
+#include "core/metrics/metrics.hpp"
+
 #include "core/crypto/sha256.hpp"
 #include "core/log/logger.hpp"
 #include "core/plugin/plugin_loader.hpp"
@@ -118,6 +120,7 @@ ReloadReport Registry::reload() {
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = std::move(next);
   }
+  metrics::global().reload(report.loaded, report.refused);
   return report;
 }
 

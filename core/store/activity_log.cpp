@@ -51,6 +51,11 @@ std::uint64_t ActivityLog::written() const {
   return written_;
 }
 
+std::size_t ActivityLog::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 std::uint64_t ActivityLog::dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;

@@ -52,6 +52,7 @@ class ActivityLog {
 
   std::uint64_t written() const;
   std::uint64_t dropped() const;
+  std::size_t queued() const;
 
  private:
   void run();

@@ -98,6 +98,7 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
   if (auto v = get("PORT")) c.port = parse_integer<std::uint16_t>("PORT", *v, 0, 65535);
   if (auto v = get("DEBUG")) c.debug = parse_bool("DEBUG", *v);
   if (auto v = get("LAGENTRY_MCP_PAGE_SIZE")) c.mcp_page_size = parse_integer<std::size_t>("LAGENTRY_MCP_PAGE_SIZE", *v, 1, 1000);
+  if (auto v = get("LAGENTRY_METRICS_PUBLIC")) c.metrics_public = parse_bool("LAGENTRY_METRICS_PUBLIC", *v);
   if (auto v = get("LAGENTRY_ACCESS_LOG")) c.access_log = parse_bool("LAGENTRY_ACCESS_LOG", *v);
   if (auto v = get("LAGENTRY_VALIDATE_RESULTS")) c.validate_results = parse_bool("LAGENTRY_VALIDATE_RESULTS", *v);
   c.log_level = c.debug ? "debug" : "info";
@@ -220,6 +221,7 @@ Settings (environment variables; the environment wins over the .env file):
   <P>_CLIENT_ID, <P>_CLIENT_SECRET, <P>_REDIRECT_URI
                               OAuth app of provider P (GOOGLE, SLACK, ATLASSIAN, ...)
   LAGENTRY_PLUGIN_DIR         plugin folder        [<prefix>/lib/lagentry/plugins]
+  LAGENTRY_METRICS_PUBLIC     true: GET /metrics needs no operator key [false]
   LAGENTRY_ACCESS_LOG         one info line per request (method, route
                               template, status, time, tenant, request id) [true]
   LAGENTRY_MCP_PAGE_SIZE      tools per MCP tools/list page       [100]

@@ -23,7 +23,8 @@ struct Config {
   bool debug = false;
   std::size_t mcp_page_size = 100;  // tools per MCP tools/list page
   bool validate_results = false;
-  bool access_log = true;  // one info line per request  // check plugin replies against their result schemas (tests, plugin development)
+  bool access_log = true;  // one info line per request
+  bool metrics_public = false;  // /metrics without an operator key  // check plugin replies against their result schemas (tests, plugin development)
   std::string log_level = "info";
   std::filesystem::path database_path = "oauth_tokens.db";
   std::string database_url;  // postgresql://... overrides database_path

@@ -1,6 +1,7 @@
 #include "host/http/server.hpp"
 
 #include "core/crypto/encoding.hpp"
+#include "core/metrics/metrics.hpp"
 
 #include "core/log/logger.hpp"
 #include "host/http/message_framing.hpp"
@@ -226,9 +227,14 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     const bool keep_alive = request.keep_alive() && !server->draining;
     finish(response, request, server->cors, keep_alive);
     co_await write_response(*c, response);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    // Any token is a method to the parser: unknown ones share a label value.
+    const std::string method = request.method() == http::verb::unknown ? "OTHER" : std::string(request.method_string());
+    metrics::global().request(trace.route, method, response.result_int(),
+                              std::chrono::duration<double>(elapsed).count());
     if (server->limits.access_log) {
       // Route templates only: paths and queries may carry user data.
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
       log::info("access", std::string(request.method_string()) + " " + trace.route + " " + std::to_string(response.result_int()) +
                               " " + std::to_string(micros.count()) + "us tenant=" + (trace.tenant.empty() ? "-" : trace.tenant) +
                               " request_id=" + trace.request_id);

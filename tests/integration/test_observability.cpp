@@ -1,6 +1,7 @@
 // What an operator sees of each request: an X-Request-Id (the client's, when
 // sane), one access line per request with the route template and never the
 // query, and activity records that name the user and the request.
+#include "tests/support/command.hpp"
 #include "tests/support/host_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/oauth_flow.hpp"
@@ -11,10 +12,13 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 using namespace lagentry::test;
 namespace json = boost::json;
+namespace fs = std::filesystem;
 
 BOOST_AUTO_TEST_SUITE(observability)
 
@@ -139,6 +143,76 @@ BOOST_AUTO_TEST_CASE(connections_and_activity_are_listed_filtered_paged_and_tena
   BOOST_TEST(client.request("DELETE", "/api/v1/unified/connections/" + id).json().at("revoked").as_bool());
   BOOST_TEST(client.get("/api/v1/unified/connections/" + id).status == 404);
   BOOST_TEST(client.get("/api/v1/unified/connections").json().at("items").as_array().size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(metrics)
+
+namespace {
+// The value of one sample line ("name{labels} value"), or -1 when absent.
+double sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(metrics_follow_requests_upstream_calls_and_connections) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  HttpClient client(host.port());
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE_EQUAL(client.get("/healthz").status, 200);
+  auto first = client.get("/metrics");
+  BOOST_REQUIRE_EQUAL(first.status, 200);
+  BOOST_TEST(first.header("content-type").find("text/plain; version=0.0.4") == 0u);
+  const std::string healthz = R"(lagentry_http_requests_total{method="GET",route="/healthz",status="200"})";
+  const double before = sample(first.body, healthz);
+  BOOST_TEST(before >= 3);
+
+  connect(host, sandbox, "google");
+  BOOST_REQUIRE_EQUAL(client.get("/api/v1/unified/gmail/labels?user_email=" + kUser).status, 200);
+  BOOST_REQUIRE_EQUAL(client.get("/api/v1/unified/connectors/gmail/items/abc?user_email=mallory@example.com").status, 404);
+  for (int i = 0; i < 2; ++i) client.get("/healthz");
+  const std::string text = client.get("/metrics").body;
+  BOOST_TEST(sample(text, healthz) == before + 2);
+  BOOST_TEST(sample(text, R"(lagentry_oauth_events_total{action="auth.connect",provider="google",status="ok"})") == 1);
+  BOOST_TEST(sample(text, R"(lagentry_connections{provider="google",status="connected"})") == 1, host.log());
+  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://gmail.googleapis.com",status="200"})") >= 1);
+  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://oauth2.googleapis.com",status="200"})") >= 1);
+  BOOST_TEST(sample(text, "lagentry_plugins_loaded") == 3);
+  BOOST_TEST(text.find(R"(route="/api/v1/unified/connectors/{connector}/items/{id}",status="404")") != std::string::npos);
+  BOOST_TEST(text.find("lagentry_http_request_duration_seconds_bucket{") != std::string::npos);
+  // Label values are templates and names: no user, id or query ever.
+  BOOST_TEST(text.find("mallory") == std::string::npos);
+  BOOST_TEST(text.find("alice") == std::string::npos);
+  BOOST_TEST(text.find("abc") == std::string::npos);
+
+  // Standard tooling agrees it is well-formed, where installed.
+  if (run_command("command -v promtool >/dev/null").exit_code == 0) {
+    const fs::path file = host.dir() / "metrics.txt";
+    std::ofstream(file) << text;
+    auto check = run_command("promtool check metrics < " + shell_quote(file.string()) + " 2>&1");
+    BOOST_TEST(check.exit_code == 0, check.output);
+  }
+
+  // A tenant's key may not read them.
+  auto [code, output] = run_host_command({"keys", "create", "--tenant", "acme"},
+                                         {{"DATABASE_PATH", host.database_path().string()},
+                                          {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_REQUIRE_EQUAL(code, 0);
+  HttpClient tenant(host.port());
+  tenant.set_bearer(output.substr(0, output.find('\n')));
+  BOOST_TEST(tenant.get("/metrics").status == 403);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_can_be_public) {
+  HostOptions options;
+  options.environment = {{"LAGENTRY_METRICS_PUBLIC", "true"}};
+  HostProcess host(options);
+  HttpClient anyone(host.port());
+  anyone.set_bearer("");
+  BOOST_TEST(anyone.get("/metrics").status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
