@@ -82,6 +82,7 @@ std::size_t connection_limit(const Config& config) {
 
 int run(Config config) {
   log::set_level(parse_level(config.log_level));
+  log::set_format(config.log_format == "json" ? log::Format::json : log::Format::text);
   log::info(kLog, "lagentry-host " LAGENTRY_VERSION " starting (pid " + std::to_string(::getpid()) + ", " +
                       std::to_string(config.threads) + " threads)");
 
@@ -106,6 +107,15 @@ int run(Config config) {
   store::ApiKeyStore api_keys(*database);
   bootstrap_api_key(config, api_keys);
 
+  // The per-process folder of private plugin copies goes when the host does
+  // (declared before the registry, so it is removed after the libraries are).
+  struct RemoveOnExit {
+    std::filesystem::path dir;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } runtime_folder{config.runtime_dir_private ? config.runtime_dir : std::filesystem::path{}};
   plugin::Registry registry(config.plugin_dir, config.runtime_dir);
   if (!std::filesystem::is_directory(config.plugin_dir)) {
     if (!config.plugin_dir_optional)

@@ -1,5 +1,8 @@
 #include "core/log/logger.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +13,7 @@
 namespace lagentry::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
+std::atomic<Format> g_format{Format::text};
 std::mutex g_mutex;
 
 const char* name(Level level) {
@@ -39,17 +43,36 @@ std::string timestamp() {
 
 void set_level(Level level) { g_level = level; }
 Level level() { return g_level; }
+void set_format(Format format) { g_format = format; }
+Format format() { return g_format; }
 
-void write(Level level, std::string_view component, std::string_view message) {
+void write(Level level, std::string_view component, std::string_view message, Fields fields) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
-  std::string line = timestamp();
-  line += ' ';
-  line += name(level);
-  line += " [";
-  line += component;
-  line += "] ";
-  // One event, one line: fold embedded newlines so log scrapers stay simple.
-  for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
+  std::string line;
+  if (g_format.load(std::memory_order_relaxed) == Format::json) {
+    std::string level_name = name(level);
+    while (!level_name.empty() && level_name.back() == ' ') level_name.pop_back();
+    for (char& c : level_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    boost::json::object event{{"time", timestamp()}, {"level", level_name}, {"component", component}, {"message", message}};
+    for (const auto& [key, value] : fields) event[key] = value;
+    line = boost::json::serialize(event);  // escapes newlines and control characters
+  } else {
+    line = timestamp();
+    line += ' ';
+    line += name(level);
+    line += " [";
+    line += component;
+    line += "] ";
+    line += message;
+    for (const auto& [key, value] : fields) {
+      line += ' ';
+      line += key;
+      line += '=';
+      line += value;
+    }
+    // One event, one line: fold embedded newlines so log scrapers stay simple.
+    for (char& c : line) c = (c == '\n' || c == '\r') ? ' ' : c;
+  }
   line += '\n';
   std::lock_guard lock(g_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);

@@ -102,6 +102,10 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
   if (auto v = get("LAGENTRY_ACCESS_LOG")) c.access_log = parse_bool("LAGENTRY_ACCESS_LOG", *v);
   if (auto v = get("LAGENTRY_VALIDATE_RESULTS")) c.validate_results = parse_bool("LAGENTRY_VALIDATE_RESULTS", *v);
   c.log_level = c.debug ? "debug" : "info";
+  if (auto v = get("LAGENTRY_LOG_FORMAT")) {
+    if (*v != "text" && *v != "json") throw ConfigError("LAGENTRY_LOG_FORMAT: expected text or json, got '" + *v + "'");
+    c.log_format = *v;
+  }
   if (auto v = get("LAGENTRY_LOG_LEVEL")) {
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
       throw ConfigError("LAGENTRY_LOG_LEVEL: expected debug, info, warn or error, got '" + *v + "'");
@@ -126,7 +130,10 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
   if (auto v = get("LAGENTRY_DOCS_DIR"); v && !v->empty()) c.docs_dir = *v;
   if (auto v = get("LAGENTRY_PROVIDERS_DIR"); v && !v->empty()) c.providers_dir = *v;
   c.runtime_dir = default_runtime_dir();
-  if (auto v = get("LAGENTRY_RUNTIME_DIR"); v && !v->empty()) c.runtime_dir = *v;
+  if (auto v = get("LAGENTRY_RUNTIME_DIR"); v && !v->empty()) {
+    c.runtime_dir = *v;
+    c.runtime_dir_private = false;
+  }
 
   c.threads = std::max(1u, std::thread::hardware_concurrency());
   if (auto v = get("LAGENTRY_THREADS")) c.threads = parse_integer<unsigned>("LAGENTRY_THREADS", *v, 1, 256);
@@ -235,6 +242,7 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>
   LAGENTRY_THREADS            I/O threads                         [CPU count]
   LAGENTRY_LOG_LEVEL          debug, info, warn, error            [info]
+  LAGENTRY_LOG_FORMAT         text, or json (one object per line) [text]
   LAGENTRY_DB_POOL_SIZE       database sessions                   [4]
   LAGENTRY_MAX_BODY_BYTES     largest request body                [1048576]
   LAGENTRY_MAX_HEADER_BYTES   largest request header              [16384]

@@ -26,6 +26,7 @@ struct Config {
   bool access_log = true;  // one info line per request
   bool metrics_public = false;  // /metrics without an operator key  // check plugin replies against their result schemas (tests, plugin development)
   std::string log_level = "info";
+  std::string log_format = "text";  // text | json
   std::filesystem::path database_path = "oauth_tokens.db";
   std::string database_url;  // postgresql://... overrides database_path
   std::size_t database_pool_size = 4;
@@ -36,6 +37,7 @@ struct Config {
   std::filesystem::path docs_dir;  // Swagger UI's files for /docs
   std::filesystem::path providers_dir = "config/providers";  // configuration-only provider descriptors
   std::filesystem::path runtime_dir;
+  bool runtime_dir_private = true;  // the per-process default: removed when the host exits
 
   unsigned threads = 2;
   std::size_t max_body_bytes = 1024 * 1024;

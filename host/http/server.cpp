@@ -235,9 +235,16 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     if (server->limits.access_log) {
       // Route templates only: paths and queries may carry user data.
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-      log::info("access", std::string(request.method_string()) + " " + trace.route + " " + std::to_string(response.result_int()) +
-                              " " + std::to_string(micros.count()) + "us tenant=" + (trace.tenant.empty() ? "-" : trace.tenant) +
-                              " request_id=" + trace.request_id);
+      const std::string status = std::to_string(response.result_int());
+      const std::string duration = std::to_string(micros.count());
+      const std::string message = method + " " + trace.route + " " + status + " " + duration + "us";
+      const std::string tenant = trace.tenant.empty() ? std::string("-") : trace.tenant;
+      if (log::format() == log::Format::json)  // every part as a field of its own
+        log::info("access", message,
+                  {{"method", method}, {"route", trace.route}, {"status", status}, {"duration_us", duration},
+                   {"tenant", tenant}, {"request_id", trace.request_id}});
+      else
+        log::info("access", message, {{"tenant", tenant}, {"request_id", trace.request_id}});
     }
     if (!keep_alive) break;
   }

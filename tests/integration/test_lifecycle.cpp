@@ -162,6 +162,20 @@ BOOST_AUTO_TEST_CASE(readyz_is_ready_when_every_check_passes) {
     BOOST_TEST(ready.json().at("checks").at(check).as_string() == "ok", check);
 }
 
+// Every run used to leave an empty /tmp/lagentry-host-<pid> behind.
+BOOST_AUTO_TEST_CASE(the_private_runtime_folder_goes_with_the_host) {
+  fs::path tmp = make_temp_dir("lagentry-xdg");
+  HostOptions options;
+  options.plugins = {product_plugin_dir() / "slack.so"};
+  options.environment = {{"LAGENTRY_RUNTIME_DIR", ""}, {"XDG_RUNTIME_DIR", tmp.string()}};
+  HostProcess host(options);
+  const fs::path runtime = tmp / ("lagentry-host-" + std::to_string(host.pid()));
+  BOOST_REQUIRE_MESSAGE(fs::is_directory(runtime), runtime.string() + " holds the plugin copies while the host runs");
+  BOOST_TEST(host.stop() == 0);
+  BOOST_TEST(!fs::exists(runtime));
+  fs::remove_all(tmp);
+}
+
 // `keys list` in an empty folder used to create oauth_tokens.db there.
 BOOST_AUTO_TEST_CASE(key_commands_never_create_a_database) {
   fs::path dir = make_temp_dir("lagentry-keys");

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 using namespace lagentry::test;
@@ -213,6 +214,43 @@ BOOST_AUTO_TEST_CASE(metrics_can_be_public) {
   HttpClient anyone(host.port());
   anyone.set_bearer("");
   BOOST_TEST(anyone.get("/metrics").status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(json_logs)
+
+BOOST_AUTO_TEST_CASE(json_log_lines_parse_and_carry_the_request_id) {
+  HostOptions options;
+  options.environment = {{"LAGENTRY_LOG_FORMAT", "json"}};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  BOOST_REQUIRE_EQUAL(client.get("/healthz", {{"X-Request-Id", "json-1"}}).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::istringstream lines(host.log());
+  std::string line;
+  int parsed = 0;
+  bool access = false;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line.front() != '{') continue;  // the harness's own lines
+    json::error_code ec;
+    auto event = json::parse(line, ec);
+    BOOST_REQUIRE_MESSAGE(!ec && event.is_object(), line);
+    BOOST_TEST(event.as_object().contains("time"));
+    BOOST_TEST(event.as_object().contains("level"));
+    ++parsed;
+    if (event.at("component").as_string() == "access") {
+      access = true;
+      BOOST_TEST(event.at("request_id").as_string() == "json-1");
+      BOOST_TEST(event.at("route").as_string() == "/healthz");
+      BOOST_TEST(event.at("status").as_string() == "200");
+    }
+  }
+  BOOST_TEST(parsed >= 5);
+  BOOST_TEST(access);
+  auto [code, output] = run_host_command({}, {{"LAGENTRY_LOG_FORMAT", "xml"}});
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("LAGENTRY_LOG_FORMAT") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
