@@ -20,6 +20,7 @@
 #include "host/mcp/mcp_api.hpp"
 #include "host/mcp/stdio_bridge.hpp"
 #include "host/setup/key_commands.hpp"
+#include "host/setup/migrate_command.hpp"
 #include "host/setup/secrets.hpp"
 #include "host/api/plugin_routes.hpp"
 #include "host/api/proxy_api.hpp"
@@ -47,6 +48,7 @@ struct Arguments {
   std::optional<std::filesystem::path> env_file;
   bool env_file_required = false;
   std::vector<std::string> key_command;  // `keys ...`
+  std::optional<std::vector<std::string>> migrate_command;  // `migrate ...`
 };
 
 log::Level parse_level(const std::string& name) {
@@ -272,6 +274,10 @@ int main(int argc, char** argv) {
       args.key_command.assign(argv + i + 1, argv + argc);
       break;
     }
+    if (arg == "migrate") {
+      args.migrate_command.emplace(argv + i + 1, argv + argc);
+      break;
+    }
     if (arg == "mcp-stdio") return run_mcp_stdio(std::vector<std::string>(argv + i + 1, argv + argc));
     if (arg == "--env-file" && i + 1 < argc) {
       args.env_file = argv[++i];
@@ -293,6 +299,7 @@ int main(int argc, char** argv) {
     std::cerr << "lagentry-host: configuration error: " << e.what() << "\n";
     return 2;
   }
+  if (args.migrate_command) return run_migrate_command(config, *args.migrate_command);
   if (!args.key_command.empty() || (argc > 1 && std::string_view(argv[argc - 1]) == "keys"))
     return run_key_command(config, args.key_command);
   try {

@@ -208,6 +208,7 @@ std::string usage_text() {
   return R"(Usage: lagentry-host [--env-file PATH] [--help] [--version]
        lagentry-host [--env-file PATH] keys create [--tenant T [--user EMAIL] | --operator] [--name N]
        lagentry-host [--env-file PATH] keys list | keys revoke ID | keys rotate-encryption
+       lagentry-host [--env-file PATH] migrate [--dry-run]   (apply, or list, pending schema migrations)
        lagentry-host mcp-stdio --url http://HOST:PORT/mcp --key KEY [--user EMAIL]
                               (MCP over stdin/stdout, bridged to a running host)
 

@@ -162,6 +162,31 @@ BOOST_AUTO_TEST_CASE(readyz_is_ready_when_every_check_passes) {
     BOOST_TEST(ready.json().at("checks").at(check).as_string() == "ok", check);
 }
 
+BOOST_AUTO_TEST_CASE(migrate_lists_then_applies_pending_migrations) {
+  fs::path dir = make_temp_dir("lagentry-migrate");
+  const std::map<std::string, std::string> env{{"DATABASE_PATH", (dir / "x.db").string()}};
+  auto [missing, none] = run_host_command({"migrate", "--dry-run"}, env);
+  BOOST_TEST(missing == 1);
+  BOOST_TEST(none.find("no database at") != std::string::npos, none);
+
+  std::ofstream(dir / "x.db").close();  // an empty database, as before the first start
+  auto [dry_code, dry] = run_host_command({"migrate", "--dry-run"}, env);
+  BOOST_TEST(dry_code == 0, dry);
+  BOOST_TEST(dry.find("schema version 0") != std::string::npos, dry);
+  BOOST_TEST(dry.find("would apply 1: initial schema") != std::string::npos, dry);
+  auto [again_code, again] = run_host_command({"migrate", "--dry-run"}, env);
+  BOOST_TEST(again.find("would apply 1") != std::string::npos);  // a dry run changes nothing
+
+  auto [code, applied] = run_host_command({"migrate"}, env);
+  BOOST_TEST(code == 0, applied);
+  BOOST_TEST(applied.find("applying 1: initial schema") != std::string::npos, applied);
+  BOOST_TEST(applied.find("now at schema version") != std::string::npos, applied);
+  auto [done_code, done] = run_host_command({"migrate"}, env);
+  BOOST_TEST(done.find("up to date") != std::string::npos, done);
+  BOOST_TEST(run_host_command({"migrate", "--force"}, env).first == 2);
+  fs::remove_all(dir);
+}
+
 // Every run used to leave an empty /tmp/lagentry-host-<pid> behind.
 BOOST_AUTO_TEST_CASE(the_private_runtime_folder_goes_with_the_host) {
   fs::path tmp = make_temp_dir("lagentry-xdg");
