@@ -273,12 +273,20 @@ Manifest parse(const json::value& root) {
     d.item_types = c.strings("item_types");
     d.verbs = c.strings("verbs");
     d.scopes = c.strings("scopes");
+    d.aliases = c.strings("aliases");
+    for (const auto& alias : d.aliases) {
+      require_name(c.at("aliases"), alias);
+      if (alias == d.name || m.find_connector(alias)) throw ManifestError(c.at("aliases"), "duplicate connector name " + alias);
+    }
     for (const auto& verb : d.verbs) {
       if (std::find(std::begin(kConnectorVerbs), std::end(kConnectorVerbs), verb) == std::end(kConnectorVerbs))
         throw ManifestError(c.at("verbs"), "unknown verb " + verb);
       require_operation(c.at("verbs"), d.name + "." + verb);
     }
     if (m.find_connector(d.name)) throw ManifestError(c.at("name"), "duplicate connector " + d.name);
+    for (const auto& other : m.connectors)
+      if (std::find(d.aliases.begin(), d.aliases.end(), other.name) != d.aliases.end())
+        throw ManifestError(c.at("aliases"), "duplicate connector name " + other.name);
     m.connectors.push_back(std::move(d));
   }
 
@@ -329,6 +337,8 @@ const ProviderDescriptor* Manifest::find_provider(std::string_view name) const {
 const ConnectorDescriptor* Manifest::find_connector(std::string_view name) const {
   for (const auto& c : connectors)
     if (c.name == name) return &c;
+  for (const auto& c : connectors)
+    if (std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) return &c;
   return nullptr;
 }
 
@@ -383,7 +393,8 @@ json::object to_json(const ConnectorDescriptor& connector) {
           {"description", connector.description},
           {"item_types", to_array(connector.item_types)},
           {"operations", to_array(connector.verbs)},
-          {"scopes", to_array(connector.scopes)}};
+          {"scopes", to_array(connector.scopes)},
+          {"aliases", to_array(connector.aliases)}};
 }
 
 json::object to_json(const OperationDescriptor& operation) {

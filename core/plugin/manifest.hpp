@@ -62,6 +62,9 @@ struct ConnectorDescriptor {
   std::vector<std::string> item_types;
   std::vector<std::string> verbs;   // subset of kConnectorVerbs; operation = "<name>.<verb>"
   std::vector<std::string> scopes;  // scopes the connector needs
+  // Other names the connector answers to (the original API's provider-style
+  // paths: "jira" for jira-issues); the catalog lists the connector once.
+  std::vector<std::string> aliases;
 };
 
 // A provider-specific endpoint under /api/v1/unified, e.g. GET /gmail/labels.
@@ -115,6 +118,7 @@ struct Manifest {
   bool has_operation(std::string_view name) const;
   const OperationDescriptor* find_operation(std::string_view name) const;
   const ProviderDescriptor* find_provider(std::string_view name) const;
+  // By name or alias.
   const ConnectorDescriptor* find_connector(std::string_view name) const;
 };
 

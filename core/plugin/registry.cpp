@@ -32,15 +32,22 @@ std::string find_conflict(const Snapshot& next, const LoadedPlugin& plugin) {
   for (const auto& p : plugin.manifest().providers)
     if (auto it = next.by_provider.find(p.name); it != next.by_provider.end())
       return "provider " + p.name + " is already served by plugin " + it->second->id();
-  for (const auto& c : plugin.manifest().connectors)
+  for (const auto& c : plugin.manifest().connectors) {
     if (auto it = next.by_connector.find(c.name); it != next.by_connector.end())
       return "connector " + c.name + " is already served by plugin " + it->second->id();
+    for (const auto& alias : c.aliases)
+      if (auto it = next.by_connector.find(alias); it != next.by_connector.end())
+        return "connector name " + alias + " is already served by plugin " + it->second->id();
+  }
   return {};
 }
 
 void add(Snapshot& next, PluginPtr plugin) {
   for (const auto& p : plugin->manifest().providers) next.by_provider.emplace(p.name, plugin);
-  for (const auto& c : plugin->manifest().connectors) next.by_connector.emplace(c.name, plugin);
+  for (const auto& c : plugin->manifest().connectors) {
+    next.by_connector.emplace(c.name, plugin);
+    for (const auto& alias : c.aliases) next.by_connector.emplace(alias, plugin);  // by_connector holds aliases too
+  }
   next.plugins.push_back(std::move(plugin));
 }
 }  // namespace

@@ -118,31 +118,37 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
     // Bound to a local: a temporary's member would die before the loop body
     // (C++20), and a concurrent reload would free the snapshot under us.
     const auto snapshot = registry.snapshot();
-    for (const auto& [name, plugin] : snapshot->by_connector)
-      connectors.push_back(connector_json(*plugin->manifest().find_connector(name), *plugin));
+    for (const auto& [name, plugin] : snapshot->by_connector) {
+      const auto* connector = plugin->manifest().find_connector(name);
+      if (connector->name != name) continue;  // an alias: listed with its connector
+      connectors.push_back(connector_json(*connector, *plugin));
+    }
     co_return json_response(http::status::ok, json::object{{"connectors", std::move(connectors)}});
   });
 
-  // {provider} may name a provider (all its connectors) or one connector.
+  // {provider} may name a provider (all its connectors) or one connector (or
+  // its alias); a name that is both (the alias "slack") means the provider.
   router.add(http::verb::get, "/api/v1/unified/connectors/{provider}/capabilities",
              [&](RequestContext& ctx) -> awaitable<Response> {
                const std::string& name = ctx.param("provider");
                auto snapshot = registry.snapshot();
-               std::string provider_name;
+               std::string provider_name, connector_name;
                plugin::PluginPtr plugin;
-               if (auto it = snapshot->by_connector.find(name); it != snapshot->by_connector.end()) {
-                 plugin = it->second;
-                 provider_name = plugin->manifest().find_connector(name)->provider;
-               } else if (auto pit = snapshot->by_provider.find(name); pit != snapshot->by_provider.end()) {
+               if (auto pit = snapshot->by_provider.find(name); pit != snapshot->by_provider.end()) {
                  plugin = pit->second;
                  provider_name = name;
+               } else if (auto it = snapshot->by_connector.find(name); it != snapshot->by_connector.end()) {
+                 plugin = it->second;
+                 const auto* connector = plugin->manifest().find_connector(name);
+                 provider_name = connector->provider;
+                 connector_name = connector->name;
                } else {
                  throw ApiError(http::status::not_found, "unknown_provider",
                                 "no loaded plugin provides '" + name + "'");
                }
                json::array connectors;
                for (const auto& c : plugin->manifest().connectors)
-                 if (c.name == name || (c.provider == provider_name && name == provider_name))
+                 if (connector_name.empty() ? c.provider == provider_name : c.name == connector_name)
                    connectors.push_back(connector_json(c, *plugin));
                json::array routes;
                for (const auto& r : plugin->manifest().routes)

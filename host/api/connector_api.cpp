@@ -23,9 +23,9 @@ awaitable<Response> connector_call(RequestContext& ctx, const plugin::Registry& 
 
   OperationCall call;
   call.plugin = plugin;
-  call.operation = name + "." + verb;
+  call.operation = connector->name + "." + verb;  // the connector's own name, also when called by an alias
   call.provider = connector->provider;
-  call.connector = name;
+  call.connector = connector->name;
   // Parameters and body are checked against the operation's schemas
   // (run_operation_call), so plugins can trust limit, cursor, q and the rest.
   call.params = query_params(ctx);

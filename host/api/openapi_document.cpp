@@ -237,7 +237,7 @@ void add_connectors(json::object& paths, const plugin::Snapshot& plugins) {
   for (const auto& [name, plugin] : plugins.by_connector) {
     const auto& manifest = plugin->manifest();
     const auto* connector = manifest.find_connector(name);
-    if (!connector) continue;
+    if (!connector || connector->name != name) continue;  // aliases serve the same operations
     const SchemaScope scope{&manifest.definitions, plugin->id()};
     for (const auto& e : kConnectorEndpoints) {
       const std::string verb(e.verb);

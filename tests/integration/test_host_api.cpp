@@ -89,6 +89,28 @@ BOOST_AUTO_TEST_CASE(connectors_and_capabilities) {
   BOOST_TEST(unknown.error_code() == "unknown_provider");
 }
 
+// The original API named connectors by provider (/connectors/jira/items):
+// those paths answered 404 unknown_connector.
+BOOST_AUTO_TEST_CASE(connector_aliases_serve_the_original_api_paths) {
+  HttpClient client(shared_host().port());
+  for (const char* alias : {"jira", "confluence", "bitbucket", "slack"}) {
+    auto r = client.get(std::string("/api/v1/unified/connectors/") + alias + "/items");
+    BOOST_TEST(r.status == 400, alias << ": " << r.body);  // reached the connector: a parameter is missing
+    BOOST_TEST(r.error_code() == "invalid_request", alias);
+  }
+  auto list = client.get("/api/v1/unified/connectors").json();
+  const auto& connectors = list.at("connectors").as_array();
+  const auto* jira = find_by(connectors, "name", "jira-issues");
+  BOOST_REQUIRE(jira);
+  BOOST_TEST(jira->at("aliases").at(0).as_string() == "jira");
+  BOOST_TEST(find_by(connectors, "name", "jira") == nullptr);  // listed once, under its own name
+  auto by_alias = client.get("/api/v1/unified/connectors/jira/capabilities").json();
+  BOOST_TEST(by_alias.at("connectors").as_array().size() == 1u);
+  BOOST_TEST(by_alias.at("connectors").at(0).at("name").as_string() == "jira-issues");
+  auto provider = client.get("/api/v1/unified/connectors/slack/capabilities").json();  // a provider first
+  BOOST_TEST(provider.at("connectors").as_array().size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(plugin_routes_run_plugin_operations) {
   HttpClient client(shared_host().port());
   auto r = client.post_json("/api/v1/unified/echo/messages?tag=a%20b", R"({"text":"hello","n":[1,2]})");

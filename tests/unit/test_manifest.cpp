@@ -74,6 +74,12 @@ BOOST_AUTO_TEST_CASE(mistakes_are_refused_with_the_field_named) {
   BOOST_TEST(error_of(manifest_with(R"(,"operations":["x"],"routes":[{"method":"TRACE","path":"/a","operation":"x","provider":"acme"}])"))
                  .find("routes[0].method") != std::string::npos);
   BOOST_TEST(error_of(manifest_with(R"(,"operations":["x","x"])")).find("duplicate operation") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"operations":["a.list","b.list"],"connectors":[)"
+                                    R"({"name":"a","provider":"acme","verbs":["list"],"aliases":["b"]},)"
+                                    R"({"name":"b","provider":"acme","verbs":["list"]}])"))
+                 .find("duplicate connector") != std::string::npos);
+  BOOST_TEST(error_of(manifest_with(R"(,"operations":["a.list"],"connectors":[{"name":"a","provider":"acme","verbs":["list"],"aliases":["Bad Name"]}])"))
+                 .find("must match") != std::string::npos);
   BOOST_TEST(error_of(R"({"id":"a","version":"1","providers":[)" + std::string(kProvider) + "," + kProvider + "]}")
                  .find("duplicate provider") != std::string::npos);
 }
