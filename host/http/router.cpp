@@ -118,13 +118,32 @@ Principal Router::authenticate(const Request& request, Access access, std::strin
 }
 
 namespace {
-// A key bound to one end user acts for that user only: a request naming
-// another user_email is refused before any handler runs.
-void check_bound_user(const Principal& principal, boost::urls::url_view target) {
-  if (principal.user_email.empty()) return;
-  for (const auto& param : target.params())
-    if (param.key == "user_email" && param.value != principal.user_email)
+// An end user is named by an email address: one '@' between a local part and
+// a domain, visible characters only (no spaces, controls or NUL), at most
+// 320 bytes. (Not the whole of RFC 5322; enough that junk never becomes a
+// connection's owner.)
+bool plausible_email(std::string_view text) {
+  if (text.size() < 3 || text.size() > 320) return false;
+  const auto at = text.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == text.size() || text.find('@', at + 1) != std::string_view::npos)
+    return false;
+  for (unsigned char c : text)
+    if (c <= 0x20 || c == 0x7F || std::string_view("<>()[],;:\\\"").find(static_cast<char>(c)) != std::string_view::npos)
+      return false;
+  const std::string_view domain = text.substr(at + 1);
+  return domain.front() != '.' && domain.back() != '.' && domain.find("..") == std::string_view::npos;
+}
+
+// Refused before any handler runs: a user_email that is not an address, and,
+// for a key bound to one end user, one naming another user.
+void check_user_email(const Principal& principal, boost::urls::url_view target) {
+  for (const auto& param : target.params()) {
+    if (param.key != "user_email") continue;
+    if (!param.value.empty() && !plausible_email(param.value))
+      throw ApiError(http::status::bad_request, "invalid_request", "user_email must be an email address");
+    if (!principal.user_email.empty() && param.value != principal.user_email)
       throw ApiError(http::status::forbidden, "forbidden", "this API key acts for one end user only, not for '" + param.value + "'");
+  }
 }
 }  // namespace
 
@@ -157,7 +176,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
       if (route.access != Access::open) {
         context.principal = authenticate(request, route.access, client_address);
         trace.tenant = context.principal->tenant_id;
-        check_bound_user(*context.principal, context.target);
+        check_user_email(*context.principal, context.target);
       }
       co_return co_await route.handler(context);
     } catch (const ApiError& e) {
@@ -182,7 +201,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
       if (!path->empty() && path->front() == "api") {
         context.principal = authenticate(request, Access::tenant, client_address);
         trace.tenant = context.principal->tenant_id;
-        check_bound_user(*context.principal, context.target);
+        check_user_email(*context.principal, context.target);
       }
       answer = co_await fallback_(context, *path);
     } catch (const ApiError& e) {

@@ -57,6 +57,19 @@ BOOST_AUTO_TEST_CASE(unknown_things_are_404_and_wrong_methods_405) {
   expect_error(client.get("/api/v1/unified/echo/messages"), 405, "method_not_allowed");
 }
 
+// user_email=not-an-email and a NUL byte in it were accepted (and could own a connection).
+BOOST_AUTO_TEST_CASE(a_user_email_must_be_an_email_address) {
+  HttpClient client(host().port());
+  for (const char* bad : {"not-an-email", "a%00b@example.com", "@example.com", "alice@", "a@b@c", "al%20ice@example.com",
+                          "alice@example..com", "%3Cscript%3E@example.com"}) {
+    auto r = client.get(std::string("/api/v1/unified/auth/google/status?user_email=") + bad);
+    BOOST_TEST(r.status == 400, bad << ": " << r.body);
+    BOOST_TEST(r.error_code() == "invalid_request", bad);
+  }
+  BOOST_TEST(client.get("/api/v1/unified/connectors?user_email=alice%2Btag@example.com").status == 200);
+  BOOST_TEST(client.get("/api/v1/unified/connectors/gmail/items?user_email=" + std::string(321, 'a') + "@x.io").status == 400);
+}
+
 BOOST_AUTO_TEST_CASE(path_tricks_are_refused) {
   HttpClient client(host().port());
   expect_error(client.get("/api/v1/unified/connectors/%2e%2e/capabilities"), 400, "invalid_path");
