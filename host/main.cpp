@@ -1,4 +1,5 @@
 // lagentry-host: wires config, store, plugins and the HTTP server together.
+#include "core/isolation/worker_pool.hpp"
 #include "core/log/logger.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
@@ -82,6 +83,27 @@ std::size_t connection_limit(const Config& config) {
   return static_cast<std::size_t>(std::min<rlim_t>(usable, 10'000));
 }
 
+// Isolated plugins (LAGENTRY_PLUGIN_ISOLATION) get a pool of worker
+// processes per loaded version; the others run in the host.
+plugin::WorkerFactory worker_factory(const Config& config, asio::io_context& io) {
+  if (config.plugin_isolation.describe() == "none") return {};
+  log::info("plugins", "isolation: " + config.plugin_isolation.describe() + " (" + std::to_string(config.plugin_workers) +
+                           " workers per plugin, step timeout " + std::to_string(config.plugin_step_timeout.count()) +
+                           " ms, memory limit " +
+                           (config.plugin_memory_mb ? std::to_string(config.plugin_memory_mb) + " MiB" : "none") + ")");
+  isolation::WorkerOptions options;
+  options.binary = config.plugin_worker;
+  options.workers = config.plugin_workers;
+  options.step_timeout = config.plugin_step_timeout;
+  options.memory_limit_mb = config.plugin_memory_mb;
+  return [&io, policy = config.plugin_isolation, options](const plugin::LoadedPlugin& plugin) {
+    std::shared_ptr<isolation::WorkerPool> workers;
+    if (policy.isolates(plugin.id()))
+      workers = isolation::WorkerPool::start(io.get_executor(), options, plugin.id(), plugin.origin().private_copy);
+    return workers;
+  };
+}
+
 int run(Config config) {
   log::set_level(parse_level(config.log_level));
   log::set_format(config.log_format == "json" ? log::Format::json : log::Format::text);
@@ -118,7 +140,10 @@ int run(Config config) {
       if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
     }
   } runtime_folder{config.runtime_dir_private ? config.runtime_dir : std::filesystem::path{}};
-  plugin::Registry registry(config.plugin_dir, config.runtime_dir);
+  asio::io_context io(static_cast<int>(config.threads));
+  // Before the registry: it starts isolated plugins' workers on this context,
+  // and ends them (when destroyed first) while the context still exists.
+  plugin::Registry registry(config.plugin_dir, config.runtime_dir, worker_factory(config, io));
   if (!std::filesystem::is_directory(config.plugin_dir)) {
     if (!config.plugin_dir_optional)
       throw ConfigError("LAGENTRY_PLUGIN_DIR: the plugin folder " + config.plugin_dir.string() +
@@ -129,7 +154,6 @@ int run(Config config) {
   log::info("plugins", std::to_string(report.loaded) + " plugins loaded from " + config.plugin_dir.string() +
                            (report.refused ? ", " + std::to_string(report.refused) + " refused" : ""));
 
-  asio::io_context io(static_cast<int>(config.threads));
   net::HttpClientOptions client_options;
   client_options.request_timeout = config.upstream_timeout;
   client_options.max_retries = config.upstream_max_retries;

@@ -18,6 +18,10 @@
 #include <string>
 #include <string_view>
 
+namespace lagentry::isolation {
+class WorkerPool;
+}
+
 namespace lagentry::plugin {
 
 // The lg_host table handed to one plugin; its log lines carry the plugin's name.
@@ -30,10 +34,15 @@ std::unique_ptr<HostTable> make_host_table(std::string component);
 
 // One invoke() step's outcome, copied out of host-allocated buffers.
 struct StepResult {
+  // Set only when the step ran in a worker process and the worker, not the
+  // plugin, failed (core/isolation/worker_pool.hpp); `json` then says why.
+  enum class WorkerFailure { none, crashed, timed_out, failing };
+
   int32_t code = LG_OK;        // LG_OK or an LG_ERR_* value
   lg_step_kind kind = LG_STEP_REPLY;
   std::string json;            // reply, fetch requests, or error message
   std::string state;           // continuation for LG_STEP_FETCH
+  WorkerFailure worker_failure = WorkerFailure::none;
 };
 
 class LoadedPlugin {
@@ -58,8 +67,8 @@ class LoadedPlugin {
   const Origin& origin() const { return origin_; }
   std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
 
-  // Runs one sans-I/O step. Never throws for plugin failures: they come back
-  // as a non-LG_OK code with the plugin's message.
+  // Runs one sans-I/O step in this process. Never throws for plugin
+  // failures: they come back as a non-LG_OK code with the plugin's message.
   StepResult invoke(std::string_view operation, std::string_view input, std::string_view state = {},
                     std::string_view responses = {}) const;
 
@@ -77,6 +86,12 @@ class LoadedPlugin {
   };
   int requests_in_flight() const { return requests_.load(); }
 
+  // Isolated plugins run their steps in worker processes of their own
+  // (LAGENTRY_PLUGIN_ISOLATION); in-process ones have none. Set once by the
+  // registry before the version serves; the workers end with this version.
+  void run_in_workers(std::shared_ptr<isolation::WorkerPool> workers) { workers_ = std::move(workers); }
+  isolation::WorkerPool* workers() const { return workers_.get(); }
+
  private:
   // Declared first so it is destroyed last: the library may use it until unloaded.
   std::unique_ptr<HostTable> host_;
@@ -86,6 +101,7 @@ class LoadedPlugin {
   Origin origin_;
   std::chrono::system_clock::time_point loaded_at_;
   mutable std::atomic<int> requests_{0};
+  std::shared_ptr<isolation::WorkerPool> workers_;
 };
 
 }  // namespace lagentry::plugin

@@ -40,11 +40,17 @@ LoadOutcome load_plugin(const fs::path& file, const fs::path& runtime_dir, const
   } catch (const std::exception& e) {
     return {nullptr, std::string("cannot copy to runtime folder: ") + e.what()};
   }
-  auto fail = [&](std::string message) {
+  LoadOutcome outcome = load_private_copy(origin);
+  if (!outcome.plugin) {
     std::error_code ignored;
     fs::remove(origin.private_copy, ignored);
-    return LoadOutcome{nullptr, std::move(message)};
-  };
+  }
+  return outcome;
+}
+
+LoadOutcome load_private_copy(const LoadedPlugin::Origin& origin) {
+  const fs::path& file = origin.source;
+  auto fail = [](std::string message) { return LoadOutcome{nullptr, std::move(message)}; };
 
   boost::dll::shared_library library;
   try {
@@ -83,8 +89,8 @@ LoadOutcome load_plugin(const fs::path& file, const fs::path& runtime_dir, const
     if (provider.api_origins.empty())
       log::warn(manifest.id, "provider " + provider.name +
                                  " declares no api_origins: its operations get no tokens (add \"api_origins\" to the manifest)");
-  auto plugin = std::make_shared<const LoadedPlugin>(std::move(host), std::move(library), table,
-                                                     std::move(manifest), std::move(origin));
+  auto plugin = std::make_shared<LoadedPlugin>(std::move(host), std::move(library), table,
+                                                     std::move(manifest), origin);
   return {std::move(plugin), {}};
 }
 

@@ -11,7 +11,7 @@
 namespace lagentry::plugin {
 
 struct LoadOutcome {
-  std::shared_ptr<const LoadedPlugin> plugin;  // null on failure
+  std::shared_ptr<LoadedPlugin> plugin;  // null on failure
   std::string error;                           // one sentence when plugin is null
 };
 
@@ -24,5 +24,11 @@ LoadOutcome load_plugin(const std::filesystem::path& file, const std::filesystem
 // each file once to decide whether it changed).
 LoadOutcome load_plugin(const std::filesystem::path& file, const std::filesystem::path& runtime_dir,
                         const std::string& sha256);
+
+// Loads an existing private copy (origin.private_copy) with the same checks,
+// copying and removing nothing: the plugin worker process maps the copy its
+// host made. (The version's destructor would remove the copy; the worker
+// never runs it.)
+LoadOutcome load_private_copy(const LoadedPlugin::Origin& origin);
 
 }  // namespace lagentry::plugin

@@ -3,6 +3,7 @@
 #include "core/metrics/metrics.hpp"
 
 #include "core/crypto/sha256.hpp"
+#include "core/isolation/worker_pool.hpp"
 #include "core/log/logger.hpp"
 #include "core/plugin/plugin_loader.hpp"
 
@@ -54,8 +55,11 @@ void add(Snapshot& next, PluginPtr plugin) {
 
 bool is_plugin_file(const fs::path& path) { return path.extension() == ".so"; }
 
-Registry::Registry(fs::path plugin_dir, fs::path runtime_dir)
-    : plugin_dir_(std::move(plugin_dir)), runtime_dir_(std::move(runtime_dir)), snapshot_(std::make_shared<Snapshot>()) {
+Registry::Registry(fs::path plugin_dir, fs::path runtime_dir, WorkerFactory isolate)
+    : plugin_dir_(std::move(plugin_dir)),
+      runtime_dir_(std::move(runtime_dir)),
+      isolate_(std::move(isolate)),
+      snapshot_(std::make_shared<Snapshot>()) {
   // Private copies from an earlier run are never mapped again: remove them.
   // Only our own files (<sha256>.so[.partial]) go: the folder may be shared.
   std::error_code ec;
@@ -98,6 +102,7 @@ ReloadReport Registry::reload() {
     }
     if (previous && previous->origin().sha256 == sha256) {
       ++report.kept;
+      if (auto* workers = previous->workers()) workers->revive();
       if (std::string conflict = find_conflict(*next, *previous); conflict.empty()) add(*next, previous);
       continue;
     }
@@ -111,10 +116,12 @@ ReloadReport Registry::reload() {
       continue;
     }
     ++report.loaded;
+    if (isolate_) outcome.plugin->run_in_workers(isolate_(*outcome.plugin));
     const auto& m = outcome.plugin->manifest();
     log::info(kLog, "loaded " + m.id + " " + m.version + " from " + file.filename().string() + " (" +
                         std::to_string(m.providers.size()) + " providers, " + std::to_string(m.connectors.size()) +
-                        " connectors, sha256 " + sha256.substr(0, 12) + ")");
+                        " connectors, sha256 " + sha256.substr(0, 12) +
+                        (outcome.plugin->workers() ? ", isolated in worker processes" : "") + ")");
     add(*next, std::move(outcome.plugin));
   }
   for (const auto& p : current->plugins)

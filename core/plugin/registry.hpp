@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,12 +40,17 @@ struct ReloadReport {
   int refused = 0;   // files that failed to load (the old version, if any, keeps serving)
 };
 
+// Starts the worker processes of a newly loaded plugin version that is to
+// run isolated, or answers null to keep it in the host.
+using WorkerFactory = std::function<std::shared_ptr<isolation::WorkerPool>(const LoadedPlugin&)>;
+
 class Registry {
  public:
-  Registry(std::filesystem::path plugin_dir, std::filesystem::path runtime_dir);
+  Registry(std::filesystem::path plugin_dir, std::filesystem::path runtime_dir, WorkerFactory isolate = {});
 
   // Scans the plugin folder: loads new or changed files, keeps unchanged
-  // ones, retires removed ones. Thread-safe; concurrent calls serialize.
+  // ones (clearing an isolated one's failing mark), retires removed ones.
+  // Thread-safe; concurrent calls serialize.
   ReloadReport reload();
 
   std::shared_ptr<const Snapshot> snapshot() const;
@@ -56,6 +62,7 @@ class Registry {
  private:
   std::filesystem::path plugin_dir_;
   std::filesystem::path runtime_dir_;
+  WorkerFactory isolate_;
   std::mutex reload_mutex_;
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;

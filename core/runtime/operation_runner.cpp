@@ -1,5 +1,7 @@
 #include "core/runtime/operation_runner.hpp"
 
+#include "core/isolation/step_frame.hpp"
+#include "core/isolation/worker_pool.hpp"
 #include "core/log/logger.hpp"
 #include "core/runtime/egress.hpp"
 
@@ -76,6 +78,27 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
   return r;
 }
 
+// One step, in this process or, for an isolated plugin, in one of its
+// workers; the plugin sees the same bytes either way.
+boost::asio::awaitable<plugin::StepResult> run_step(const plugin::LoadedPlugin& plugin, const std::string& operation,
+                                                    const std::string& input, const std::string& state,
+                                                    const std::string& responses) {
+  if (isolation::WorkerPool* workers = plugin.workers()) {
+    std::string frame = isolation::encode_call(operation, input, state, responses);
+    plugin::StepResult result = co_await workers->invoke(std::move(frame), operation);
+    co_return result;
+  }
+  co_return plugin.invoke(operation, input, state, responses);
+}
+
+// A step whose worker process failed, as the client sees it.
+OperationResult worker_failure(const plugin::StepResult& result) {
+  using Failure = plugin::StepResult::WorkerFailure;
+  if (result.worker_failure == Failure::timed_out) return failure(504, "plugin_timeout", result.json);
+  if (result.worker_failure == Failure::failing) return failure(503, "plugin_failing", result.json);
+  return failure(502, "plugin_crashed", result.json);
+}
+
 }  // namespace
 
 std::vector<UpstreamRequest> parse_fetch_requests(const json::value& fetch) {
@@ -117,7 +140,8 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
   std::string state, responses;
   int upstream_calls = 0;
   for (int step = 0; step < limits.max_steps; ++step) {
-    plugin::StepResult result = plugin->invoke(operation, input_text, state, responses);
+    plugin::StepResult result = co_await run_step(*plugin, operation, input_text, state, responses);
+    if (result.worker_failure != plugin::StepResult::WorkerFailure::none) co_return worker_failure(result);
     if (result.code == LG_ERR_UNKNOWN_OPERATION)
       co_return failure(404, "unknown_operation", "plugin " + plugin->id() + " does not implement " + operation);
     if (result.code == LG_ERR_BAD_INPUT) co_return failure(400, "invalid_request", result.json);

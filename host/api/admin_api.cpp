@@ -1,5 +1,6 @@
 #include "host/api/admin_api.hpp"
 
+#include "core/isolation/worker_pool.hpp"
 #include "host/http/responses.hpp"
 
 namespace lagentry::host {
@@ -18,7 +19,7 @@ json::object plugins_view(const plugin::Registry& registry) {
     json::array providers, connectors;
     for (const auto& provider : p->manifest().providers) providers.emplace_back(provider.name);
     for (const auto& connector : p->manifest().connectors) connectors.emplace_back(connector.name);
-    plugins.push_back(json::object{{"id", p->id()},
+    json::object plugin{{"id", p->id()},
                                    {"version", p->version()},
                                    {"abi_version", std::to_string(LG_ABI_MAJOR(p->abi_version())) + "." +
                                                        std::to_string(LG_ABI_MINOR(p->abi_version()))},
@@ -27,7 +28,15 @@ json::object plugins_view(const plugin::Registry& registry) {
                                    {"loaded_at", unix_seconds(p->loaded_at())},
                                    {"requests_in_flight", p->requests_in_flight()},
                                    {"providers", std::move(providers)},
-                                   {"connectors", std::move(connectors)}});
+                                   {"connectors", std::move(connectors)}};
+    // In-process plugins have no workers; isolated ones show theirs.
+    json::object isolation{{"isolation", "none"}, {"worker_pids", json::array{}}, {"worker_restarts", 0}, {"failing", false}};
+    if (auto* workers = p->workers()) {
+      isolation = workers->status();
+      isolation["isolation"] = "process";
+    }
+    for (auto& field : isolation) plugin[field.key()] = std::move(field.value());
+    plugins.push_back(std::move(plugin));
   }
   json::array errors;
   for (const auto& e : snapshot->errors)

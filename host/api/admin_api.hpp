@@ -1,6 +1,8 @@
 // Operator endpoints (admin API key required):
 //   GET  /admin/plugins          id, version, ABI, file hash, load time,
-//                                requests in flight, and the last load errors
+//                                requests in flight, isolation (none or
+//                                process: worker pids, restarts, failing),
+//                                and the last load errors
 //   POST /admin/plugins/reload   rescan the plugin folder now
 #pragma once
 

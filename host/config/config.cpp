@@ -135,6 +135,24 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.runtime_dir_private = false;
   }
 
+  if (auto v = get("LAGENTRY_PLUGIN_ISOLATION")) {
+    std::string error;
+    auto policy = isolation::IsolationPolicy::parse(*v, error);
+    if (!policy) throw ConfigError("LAGENTRY_PLUGIN_ISOLATION: " + error);
+    c.plugin_isolation = *policy;
+  }
+  c.plugin_worker = executable.parent_path() / "lagentry-plugin-worker";
+  if (auto v = get("LAGENTRY_PLUGIN_WORKER"); v && !v->empty()) c.plugin_worker = *v;
+  if (c.plugin_isolation.describe() != "none" && ::access(c.plugin_worker.c_str(), X_OK) != 0)
+    throw ConfigError("LAGENTRY_PLUGIN_WORKER: " + c.plugin_worker.string() +
+                      " is not an executable (plugin isolation needs lagentry-plugin-worker)");
+  if (auto v = get("LAGENTRY_PLUGIN_WORKERS"))
+    c.plugin_workers = parse_integer<std::size_t>("LAGENTRY_PLUGIN_WORKERS", *v, 1, 64);
+  if (auto v = get("LAGENTRY_PLUGIN_STEP_TIMEOUT_MS"))
+    c.plugin_step_timeout = std::chrono::milliseconds(parse_integer<int>("LAGENTRY_PLUGIN_STEP_TIMEOUT_MS", *v, 10, 600'000));
+  if (auto v = get("LAGENTRY_PLUGIN_MEMORY_MB"))
+    c.plugin_memory_mb = parse_integer<std::size_t>("LAGENTRY_PLUGIN_MEMORY_MB", *v, 0, 1024 * 1024);
+
   c.threads = std::max(1u, std::thread::hardware_concurrency());
   if (auto v = get("LAGENTRY_THREADS")) c.threads = parse_integer<unsigned>("LAGENTRY_THREADS", *v, 1, 256);
   if (auto v = get("LAGENTRY_MAX_BODY_BYTES"))
@@ -241,6 +259,13 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_DOCS_DIR           Swagger UI files for /docs [<prefix>/share/lagentry/swagger-ui]
   LAGENTRY_PROVIDERS_DIR      provider descriptors (JSON) needing no plugin [config/providers]
   LAGENTRY_RUNTIME_DIR        private plugin copies [$XDG_RUNTIME_DIR or /tmp]/lagentry-host-<pid>
+  LAGENTRY_PLUGIN_ISOLATION   run plugins' steps in worker processes: none,
+                              process (all), or plugin ids, e.g. acme,foo [none]
+  LAGENTRY_PLUGIN_WORKERS     worker processes per isolated plugin [2]
+  LAGENTRY_PLUGIN_STEP_TIMEOUT_MS  an isolated step's time limit; past it
+                              the worker is killed (504)          [5000]
+  LAGENTRY_PLUGIN_MEMORY_MB   address-space limit per worker (0: none) [1024]
+  LAGENTRY_PLUGIN_WORKER      the worker executable [lagentry-plugin-worker beside the host]
   LAGENTRY_THREADS            I/O threads                         [CPU count]
   LAGENTRY_LOG_LEVEL          debug, info, warn, error            [info]
   LAGENTRY_LOG_FORMAT         text, or json (one object per line) [text]

@@ -6,6 +6,8 @@
 // config/env.example documents every one.
 #pragma once
 
+#include "core/isolation/isolation_policy.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +40,14 @@ struct Config {
   std::filesystem::path providers_dir = "config/providers";  // configuration-only provider descriptors
   std::filesystem::path runtime_dir;
   bool runtime_dir_private = true;  // the per-process default: removed when the host exits
+
+  // Plugin isolation (core/isolation): which plugins run their steps in
+  // worker processes, how many per plugin version, and their limits.
+  isolation::IsolationPolicy plugin_isolation;
+  std::filesystem::path plugin_worker;  // lagentry-plugin-worker, beside the host by default
+  std::size_t plugin_workers = 2;
+  std::chrono::milliseconds plugin_step_timeout{5000};
+  std::size_t plugin_memory_mb = 1024;  // RLIMIT_AS per worker; 0: none
 
   unsigned threads = 2;
   std::size_t max_body_bytes = 1024 * 1024;
