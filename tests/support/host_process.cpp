@@ -72,7 +72,7 @@ int spawn_process(const std::vector<std::string>& argv, const std::map<std::stri
 
 std::map<std::string, std::string> base_environment() {
   std::map<std::string, std::string> env;
-  for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"})
+  for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "LAGENTRY_PLUGIN_ISOLATION"})
     if (const char* value = std::getenv(name)) env[name] = value;
   return env;
 }

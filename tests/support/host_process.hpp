@@ -51,8 +51,10 @@ class HostProcess {
 int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
                   const std::filesystem::path& log_file, const std::filesystem::path& cwd, int descriptor_limit = 0);
 
-// The variables every child process inherits from the test: PATH and the
-// sanitizers' options, so a sanitizer build checks the hosts and sandboxes too.
+// The variables every child process inherits from the test: PATH, the
+// sanitizers' options, so a sanitizer build checks the hosts and sandboxes
+// too, and LAGENTRY_PLUGIN_ISOLATION, so ctest can run a suite again with
+// the plugins in worker processes.
 std::map<std::string, std::string> base_environment();
 
 // Runs lagentry-host to completion (e.g. --help) and returns {exit code, output}.
