@@ -4,15 +4,13 @@
 #include "core/log/logger.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/json/array.hpp>
 
+#include <atomic>
+#include <sched.h>
 #include <csignal>
 #include <utility>
 
@@ -26,12 +24,47 @@ namespace {
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 
-// What one step's deadline and the step itself share; both run on the
-// step's strand, so they need no lock.
-struct StepWatch {
-  bool done = false;
-  bool timed_out = false;
-};
+// A step and its deadline race to end it: whoever moves the phase away from
+// `running` first decides. So the deadline can never kill a worker that has
+// already answered (and may be serving another step), on any executor.
+enum class StepPhase { running, answered, killed };
+
+// Moves all of `buffer` over the non-blocking socket: synchronously while the
+// socket takes or has bytes (the common case, no trip through the reactor),
+// waiting for readiness only when it would block. Returns eof when the worker
+// hung up, i.e. died.
+//
+// A step usually answers within microseconds, and a trip through the
+// reactor (epoll, then a wake-up of whichever I/O thread) costs several
+// times that, so a read first polls for up to kPollBeforeWaiting, yielding
+// the CPU (on a small machine, to the worker itself) between polls.
+constexpr auto kPollBeforeWaiting = std::chrono::microseconds(20);
+
+asio::awaitable<error_code> transfer(local_socket& socket, asio::mutable_buffer buffer, bool writing) {
+  char* data = static_cast<char*>(buffer.data());
+  std::size_t left = buffer.size();
+  const auto poll_until = std::chrono::steady_clock::now() + kPollBeforeWaiting;
+  while (left > 0) {
+    error_code ec;
+    const std::size_t n = writing ? socket.write_some(asio::buffer(data, left), ec)
+                                  : socket.read_some(asio::buffer(data, left), ec);
+    const bool would_block = ec == asio::error::would_block || ec == asio::error::try_again;
+    if (would_block && !writing && std::chrono::steady_clock::now() < poll_until) {
+      ::sched_yield();
+      continue;
+    }
+    if (would_block) {
+      const auto wait = writing ? local_socket::wait_write : local_socket::wait_read;
+      auto ready = co_await socket.async_wait(wait, asio::as_tuple(asio::use_awaitable));
+      if (std::get<0>(ready)) co_return std::get<0>(ready);
+      continue;
+    }
+    if (ec) co_return ec;
+    data += n;
+    left -= n;
+  }
+  co_return error_code{};
+}
 
 StepResult worker_failure(StepResult::WorkerFailure kind, std::string message) {
   StepResult result;
@@ -79,66 +112,68 @@ WorkerPool::WorkerPool(asio::any_io_executor executor, WorkerOptions options, st
 // The idle workers go with the channel: each is killed and reaped.
 WorkerPool::~WorkerPool() = default;
 
-asio::awaitable<StepResult> WorkerPool::invoke(std::string frame, std::string operation) {
-  // The step and its deadline run on a strand of their own, whatever the
-  // caller's executor, so the deadline can never kill a worker that has
-  // already answered and moved on to another step.
-  auto self = shared_from_this();
-  auto step = self->run_step(std::move(frame), std::move(operation));
-  StepResult result = co_await asio::co_spawn(asio::make_strand(executor_), std::move(step), asio::use_awaitable);
-  co_return result;
-}
-
-asio::awaitable<StepResult> WorkerPool::run_step(std::string frame, std::string operation) {
-  const std::string failing_message = "plugin " + plugin_id_ +
-                                      " is marked failing after repeated worker crashes; it serves again after the next reload";
-  WorkerPtr worker;
-  while (!worker) {
-    auto received = co_await idle_.async_receive(asio::as_tuple(asio::use_awaitable));
-    worker = std::move(std::get<1>(received));
+asio::awaitable<WorkerPool::WorkerPtr> WorkerPool::take_worker() {
+  for (;;) {
+    error_code ec;
+    WorkerPtr worker;
+    // An idle worker is taken without suspending; otherwise wait for one.
+    const bool taken = idle_.try_receive([&](error_code e, WorkerPtr w) {
+      ec = e;
+      worker = std::move(w);
+    });
+    if (!taken) {
+      auto received = co_await idle_.async_receive(asio::as_tuple(asio::use_awaitable));
+      ec = std::get<0>(received);
+      worker = std::move(std::get<1>(received));
+    }
     bool failing;
     {
       std::lock_guard lock(mutex_);
       failing = failing_;
       if (!worker && !failing) failing_marker_sent_ = false;  // revived since: the marker is spent
     }
-    if (failing || std::get<0>(received)) {
+    if (ec || failing) {
       // The marker (or the worker) goes back for the next step to find.
       idle_.try_send(error_code{}, std::move(worker));
-      co_return worker_failure(StepResult::WorkerFailure::failing, failing_message);
+      co_return WorkerPtr{};
     }
+    if (worker) co_return worker;
   }
+}
 
-  auto watch = std::make_shared<StepWatch>();
-  const auto strand = co_await asio::this_coro::executor;
-  asio::steady_timer deadline(strand, options_.step_timeout);
-  deadline.async_wait([watch, pid = worker->pid](const error_code& ec) {
-    if (ec || watch->done) return;
-    watch->timed_out = true;
-    ::kill(pid, SIGKILL);
+asio::awaitable<StepResult> WorkerPool::invoke(std::string frame, std::string operation) {
+  const auto self = shared_from_this();  // the pool outlives its steps
+  WorkerPtr worker = co_await take_worker();
+  if (!worker)
+    co_return worker_failure(StepResult::WorkerFailure::failing,
+                             "plugin " + plugin_id_ +
+                                 " is marked failing after repeated worker crashes; it serves again after the next reload");
+
+  auto phase = std::make_shared<std::atomic<StepPhase>>(StepPhase::running);
+  const auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer deadline(executor, options_.step_timeout);
+  deadline.async_wait([phase, pid = worker->pid](const error_code& ec) {
+    auto expected = StepPhase::running;
+    if (!ec && phase->compare_exchange_strong(expected, StepPhase::killed)) ::kill(pid, SIGKILL);
   });
 
-  auto written = co_await asio::async_write(worker->socket, asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
-  error_code failure = std::get<0>(written);
+  error_code failure = co_await transfer(worker->socket, asio::buffer(frame), true);
   char header[kFrameHeaderBytes];
-  if (!failure) {
-    auto read = co_await asio::async_read(worker->socket, asio::buffer(header), asio::as_tuple(asio::use_awaitable));
-    failure = std::get<0>(read);
-  }
+  if (!failure) failure = co_await transfer(worker->socket, asio::buffer(header), false);
   if (!failure && frame_length(header) > kMaxFramePayload) failure = asio::error::message_size;
   std::string payload;
   if (!failure) {
     payload.resize(frame_length(header));
-    auto read = co_await asio::async_read(worker->socket, asio::buffer(payload), asio::as_tuple(asio::use_awaitable));
-    failure = std::get<0>(read);
+    failure = co_await transfer(worker->socket, asio::buffer(payload), false);
   }
-  watch->done = true;
+  auto expected = StepPhase::running;
+  const bool timed_out = !phase->compare_exchange_strong(expected, StepPhase::answered);
   deadline.cancel();
 
   std::optional<StepResult> result;
   if (!failure) result = decode_result(payload);
-  // A reply that raced the deadline still lost: the worker is already killed.
-  if (!result || watch->timed_out) co_return retire(std::move(worker), watch->timed_out, operation);
+  // A reply that lost the race to the deadline is lost too: the worker is killed.
+  if (!result || timed_out) co_return retire(std::move(worker), timed_out, operation);
   idle_.try_send(error_code{}, std::move(worker));
   co_return std::move(*result);
 }
@@ -225,6 +260,8 @@ void WorkerPool::add_worker() {
     after_failure(std::string("cannot start a worker: ") + e.what());
     return;
   }
+  error_code ignored;
+  worker->socket.non_blocking(true, ignored);  // transfer() reads and writes synchronously until it would block
   {
     std::lock_guard lock(mutex_);
     pids_.insert(worker->pid);

@@ -67,7 +67,8 @@ class WorkerPool : public std::enable_shared_from_this<WorkerPool> {
   WorkerPool(boost::asio::any_io_executor executor, WorkerOptions options, std::string plugin_id,
              std::filesystem::path library);
 
-  boost::asio::awaitable<plugin::StepResult> run_step(std::string frame, std::string operation);
+  // An idle worker, or null when the plugin is marked failing.
+  boost::asio::awaitable<WorkerPtr> take_worker();
   // A worker that failed its step: reap, log, count, schedule its successor.
   plugin::StepResult retire(WorkerPtr worker, bool timed_out, const std::string& operation);
   // Counts a worker lost (`what` says how, for the one log line) and either
