@@ -10,6 +10,7 @@
 #include <boost/json/array.hpp>
 
 #include <atomic>
+#include <optional>
 #include <sched.h>
 #include <csignal>
 #include <utility>
@@ -24,15 +25,48 @@ namespace {
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 
-// A step and its deadline race to end it: whoever moves the phase away from
-// `running` first decides. So the deadline can never kill a worker that has
-// already answered (and may be serving another step), on any executor.
-enum class StepPhase { running, answered, killed };
+// One step's time limit. Armed only when the step has to wait through the
+// reactor: most steps answer within the poll below, and a timer armed and
+// cancelled on every step would cost a thread wake-up each (the cancelled
+// wait still completes as a handler). The step and the timer race to end the
+// step: whoever moves the phase away from `running` first decides, so the
+// timer can never kill a worker that has already answered (and may be
+// serving another step), on any executor.
+class StepDeadline {
+ public:
+  StepDeadline(pid_t pid, std::chrono::steady_clock::time_point at) : pid_(pid), at_(at) {}
+  ~StepDeadline() { settle(); }
+  StepDeadline(const StepDeadline&) = delete;
+  StepDeadline& operator=(const StepDeadline&) = delete;
+
+  void arm(const asio::any_io_executor& executor) {
+    if (timer_) return;
+    timer_.emplace(executor, at_);
+    timer_->async_wait([phase = phase_, pid = pid_](const error_code& ec) {
+      auto expected = Phase::running;
+      if (!ec && phase->compare_exchange_strong(expected, Phase::killed)) ::kill(pid, SIGKILL);
+    });
+  }
+  // Ends the race; true when the timer had already killed the worker.
+  bool settle() {
+    auto expected = Phase::running;
+    const bool killed = !phase_->compare_exchange_strong(expected, Phase::answered) && expected == Phase::killed;
+    if (timer_) timer_->cancel();
+    return killed;
+  }
+
+ private:
+  enum class Phase { running, answered, killed };
+  const pid_t pid_;
+  const std::chrono::steady_clock::time_point at_;
+  std::shared_ptr<std::atomic<Phase>> phase_ = std::make_shared<std::atomic<Phase>>(Phase::running);
+  std::optional<asio::steady_timer> timer_;
+};
 
 // Moves all of `buffer` over the non-blocking socket: synchronously while the
 // socket takes or has bytes (the common case, no trip through the reactor),
-// waiting for readiness only when it would block. Returns eof when the worker
-// hung up, i.e. died.
+// waiting for readiness, with the deadline armed, only when it would block.
+// Returns eof when the worker hung up, i.e. died.
 //
 // A step usually answers within microseconds, and a trip through the
 // reactor (epoll, then a wake-up of whichever I/O thread) costs several
@@ -40,7 +74,8 @@ enum class StepPhase { running, answered, killed };
 // the CPU (on a small machine, to the worker itself) between polls.
 constexpr auto kPollBeforeWaiting = std::chrono::microseconds(20);
 
-asio::awaitable<error_code> transfer(local_socket& socket, asio::mutable_buffer buffer, bool writing) {
+asio::awaitable<error_code> transfer(local_socket& socket, asio::mutable_buffer buffer, bool writing,
+                                     StepDeadline& deadline) {
   char* data = static_cast<char*>(buffer.data());
   std::size_t left = buffer.size();
   const auto poll_until = std::chrono::steady_clock::now() + kPollBeforeWaiting;
@@ -54,6 +89,8 @@ asio::awaitable<error_code> transfer(local_socket& socket, asio::mutable_buffer 
       continue;
     }
     if (would_block) {
+      const auto executor = co_await asio::this_coro::executor;
+      deadline.arm(executor);
       const auto wait = writing ? local_socket::wait_write : local_socket::wait_read;
       auto ready = co_await socket.async_wait(wait, asio::as_tuple(asio::use_awaitable));
       if (std::get<0>(ready)) co_return std::get<0>(ready);
@@ -149,26 +186,17 @@ asio::awaitable<StepResult> WorkerPool::invoke(std::string frame, std::string op
                              "plugin " + plugin_id_ +
                                  " is marked failing after repeated worker crashes; it serves again after the next reload");
 
-  auto phase = std::make_shared<std::atomic<StepPhase>>(StepPhase::running);
-  const auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer deadline(executor, options_.step_timeout);
-  deadline.async_wait([phase, pid = worker->pid](const error_code& ec) {
-    auto expected = StepPhase::running;
-    if (!ec && phase->compare_exchange_strong(expected, StepPhase::killed)) ::kill(pid, SIGKILL);
-  });
-
-  error_code failure = co_await transfer(worker->socket, asio::buffer(frame), true);
+  StepDeadline deadline(worker->pid, std::chrono::steady_clock::now() + options_.step_timeout);
+  error_code failure = co_await transfer(worker->socket, asio::buffer(frame), true, deadline);
   char header[kFrameHeaderBytes];
-  if (!failure) failure = co_await transfer(worker->socket, asio::buffer(header), false);
+  if (!failure) failure = co_await transfer(worker->socket, asio::buffer(header), false, deadline);
   if (!failure && frame_length(header) > kMaxFramePayload) failure = asio::error::message_size;
   std::string payload;
   if (!failure) {
     payload.resize(frame_length(header));
-    failure = co_await transfer(worker->socket, asio::buffer(payload), false);
+    failure = co_await transfer(worker->socket, asio::buffer(payload), false, deadline);
   }
-  auto expected = StepPhase::running;
-  const bool timed_out = !phase->compare_exchange_strong(expected, StepPhase::answered);
-  deadline.cancel();
+  const bool timed_out = deadline.settle();
 
   std::optional<StepResult> result;
   if (!failure) result = decode_result(payload);
