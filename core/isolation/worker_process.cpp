@@ -1,5 +1,7 @@
 #include "core/isolation/worker_process.hpp"
 
+#include "core/log/logger.hpp"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -67,8 +69,13 @@ SpawnedWorker spawn_worker(const WorkerCommand& command) {
   const std::string library = command.library.string();
   const std::string memory = std::to_string(command.memory_limit_mb);
   const std::string host_pid = std::to_string(::getpid());
-  std::array<char*, 5> argv{const_cast<char*>(binary.c_str()), const_cast<char*>(library.c_str()),
-                            const_cast<char*>(memory.c_str()), const_cast<char*>(host_pid.c_str()), nullptr};
+  // The worker's log lines (the plugin's own among them) join the host's
+  // stream, so they take the host's format and level.
+  const std::string log_format = log::format() == log::Format::json ? "json" : "text";
+  const std::string log_level = std::to_string(static_cast<int>(log::level()));
+  std::array<char*, 7> argv{const_cast<char*>(binary.c_str()),    const_cast<char*>(library.c_str()),
+                            const_cast<char*>(memory.c_str()),    const_cast<char*>(host_pid.c_str()),
+                            const_cast<char*>(log_format.c_str()), const_cast<char*>(log_level.c_str()), nullptr};
   std::vector<std::string> env = worker_environment();
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());

@@ -3,7 +3,7 @@
 // one request and never the host (core/isolation/worker_pool.hpp is the
 // other end).
 //
-//   lagentry-plugin-worker LIBRARY MEMORY_LIMIT_MB HOST_PID
+//   lagentry-plugin-worker LIBRARY MEMORY_LIMIT_MB HOST_PID LOG_FORMAT LOG_LEVEL
 //
 // Started by the host only: LIBRARY is the plugin's private content-hashed
 // copy, which the host owns (and removes); fd 3 is the host's socket; one
@@ -27,7 +27,7 @@ namespace isolation = lagentry::isolation;
 constexpr std::string_view kLog = "plugin-worker";
 
 constexpr const char* kUsage =
-    "Usage: lagentry-plugin-worker LIBRARY MEMORY_LIMIT_MB HOST_PID\n"
+    "Usage: lagentry-plugin-worker LIBRARY MEMORY_LIMIT_MB HOST_PID LOG_FORMAT LOG_LEVEL\n"
     "Serves one plugin's invoke steps on fd 3 for lagentry-host, which starts it\n"
     "(LAGENTRY_PLUGIN_ISOLATION); not meant to be run by hand.\n";
 
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (argc != 4) {
+  if (argc != 6) {
     std::cerr << kUsage;
     return kBadArguments;
   }
@@ -93,10 +93,14 @@ int main(int argc, char** argv) {
   char* end = nullptr;
   const unsigned long long memory_limit_mb = std::strtoull(argv[2], &end, 10);
   const long host_pid = std::strtol(argv[3], nullptr, 10);
-  if (*end != '\0' || host_pid <= 1) {
+  const std::string_view log_format = argv[4];
+  const long log_level = std::strtol(argv[5], nullptr, 10);
+  if (*end != '\0' || host_pid <= 1 || (log_format != "json" && log_format != "text") || log_level < 0 || log_level > 3) {
     std::cerr << kUsage;
     return kBadArguments;
   }
+  lagentry::log::set_format(log_format == "json" ? lagentry::log::Format::json : lagentry::log::Format::text);
+  lagentry::log::set_level(static_cast<lagentry::log::Level>(log_level));
   // A host that went away mid-write must not kill us with SIGPIPE before we notice.
   std::signal(SIGPIPE, SIG_IGN);
   lagentry::worker::confine_before_load(static_cast<pid_t>(host_pid));
