@@ -5,22 +5,16 @@
 #include "core/store/api_key_store.hpp"
 #include "core/store/connection_store.hpp"
 #include "core/store/migrations.hpp"
+#include "host/setup/command_database.hpp"
 #include "host/setup/secrets.hpp"
 
-#include <filesystem>
 #include <iostream>
 
 namespace lagentry::host {
 namespace {
 
-// The commands work on the host's database and never create one: a key put
-// into a new file in the wrong folder would be lost on the real host.
 std::unique_ptr<store::Database> open(const Config& config) {
-  if (config.database_url.empty() && !std::filesystem::exists(config.database_path))
-    throw std::runtime_error("no database at " + std::filesystem::absolute(config.database_path).string() +
-                             " (set DATABASE_PATH, or start the host once to create it)");
-  auto db = config.database_url.empty() ? store::Database::open_sqlite(config.database_path, 1)
-                                        : store::Database::open_postgresql(config.database_url, 1);
+  auto db = open_existing_database(config);
   store::migrate(*db);
   return db;
 }

@@ -1,10 +1,10 @@
 #include "host/setup/migrate_command.hpp"
 
 #include "core/store/database.hpp"
+#include "host/setup/command_database.hpp"
 #include "core/store/migrations.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 
 namespace lagentry::host {
@@ -17,13 +17,7 @@ int run_migrate_command(const Config& config, const std::vector<std::string>& ar
       return 2;
     }
   try {
-    if (config.database_url.empty() && !std::filesystem::exists(config.database_path)) {
-      std::cerr << "lagentry-host: no database at " << std::filesystem::absolute(config.database_path).string()
-                << " (set DATABASE_PATH; the host creates a new one when it starts)\n";
-      return 1;
-    }
-    auto db = config.database_url.empty() ? store::Database::open_sqlite(config.database_path, 1)
-                                          : store::Database::open_postgresql(config.database_url, 1);
+    auto db = open_existing_database(config);
     const int version = store::schema_version(*db);
     int pending = 0;
     std::cout << db->description() << ": schema version " << version << "\n";
