@@ -16,6 +16,7 @@
 #include "host/api/auth_api.hpp"
 #include "host/api/catalog_api.hpp"
 #include "host/api/connector_api.hpp"
+#include "host/api/connect_session_api.hpp"
 #include "host/api/docs_api.hpp"
 #include "host/api/openapi_document.hpp"
 #include "host/mcp/mcp_api.hpp"
@@ -29,6 +30,9 @@
 #include "host/http/server.hpp"
 #include "host/maintenance/state_purger.hpp"
 #include "host/plugins/plugin_watcher.hpp"
+#include "host/web/connect_pages.hpp"
+#include "host/web/console_pages.hpp"
+#include "host/web/site_pages.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -201,6 +205,10 @@ int run(Config config) {
                         ": /docs answers 503 (run scripts/setup, then build); /openapi.json is served");
   add_docs_routes(router, registry, config, explorer);
   add_mcp_routes(router, registry, services, config);
+  add_connect_session_routes(router, *database, engine, config);
+  web::add_connect_pages(router, *database, engine, config);
+  web::add_console_pages(router, web::ConsoleServices{registry, *database, engine, config});
+  web::add_site_pages(router, registry);
   // A route without documentation still appears in /openapi.json, but bare:
   // say so loudly (the api_docs tests fail on these lines).
   const auto coverage = route_doc_coverage(router);

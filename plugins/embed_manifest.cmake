@@ -1,4 +1,4 @@
-# Writes INPUT (a JSON file) into OUTPUT as a C++ string constant named
+# Writes INPUT (a JSON or other text file) into OUTPUT as a C++ string constant named
 # VARIABLE (default kManifestJson).
 if(NOT VARIABLE)
   set(VARIABLE kManifestJson)

@@ -185,6 +185,12 @@ std::string OAuthEngine::deny(const std::string& provider, const std::string& st
   return record_state->redirect_to;
 }
 
+std::optional<store::OAuthState> OAuthEngine::spent_flow(const std::string& provider, const std::string& state) {
+  auto flow = states_.find_spent(state);
+  if (!flow || flow->provider != provider) return std::nullopt;
+  return flow;
+}
+
 asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
                                                  const std::string& state_value) {
   auto state = states_.consume(state_value);

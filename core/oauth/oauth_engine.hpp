@@ -99,6 +99,10 @@ class OAuthEngine {
   // the state and returns the flow's redirect_to ("" when none).
   std::string deny(const std::string& provider, const std::string& state, const std::string& error);
 
+  // The flow of a state that can no longer be used (completed, denied or
+  // expired; kept until its expiry passes), for a reloaded callback.
+  std::optional<store::OAuthState> spent_flow(const std::string& provider, const std::string& state);
+
   // Fresh tokens, refreshed first when expiring within the margin.
   boost::asio::awaitable<Access> access(const std::string& tenant_id, const std::string& user_email,
                                         const std::string& provider);

@@ -84,6 +84,21 @@ std::vector<ApiKey> ApiKeyStore::list() {
   return keys;
 }
 
+std::optional<ApiKey> ApiKeyStore::find(const std::string& id) {
+  soci::session sql(db_.pool());
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kColumns << " FROM api_keys WHERE id = :id", soci::use(id));
+  for (const auto& r : rows) return row_to_key(r);
+  return std::nullopt;
+}
+
+std::vector<std::string> ApiKeyStore::tenants() {
+  soci::session sql(db_.pool());
+  std::vector<std::string> out;
+  soci::rowset<std::string> rows = (sql.prepare << "SELECT id FROM tenants ORDER BY id");
+  for (const auto& id : rows) out.push_back(id);
+  return out;
+}
+
 bool ApiKeyStore::revoke(const std::string& id) {
   soci::session sql(db_.pool());
   const long long now = now_ms();

@@ -50,6 +50,10 @@ class ApiKeyStore {
   // The active key with this plaintext, if any.
   std::optional<ApiKey> authenticate(const std::string& plaintext);
   std::vector<ApiKey> list();
+  // The key with this id, revoked or not.
+  std::optional<ApiKey> find(const std::string& id);
+  // Every tenant's id, sorted.
+  std::vector<std::string> tenants();
   bool revoke(const std::string& id);
   std::size_t active_count();
 

@@ -149,6 +149,28 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE activity_log ADD COLUMN request_id TEXT",
            "CREATE INDEX activity_log_tenant_user_time ON activity_log (tenant_id, user_email, occurred_at)",
        }},
+      {8,
+       "connect links and console sessions",
+       {
+           // Both are browser credentials: only their SHA-256 is stored.
+           "CREATE TABLE connect_sessions ("
+           " id TEXT PRIMARY KEY,"
+           " token_hash TEXT NOT NULL UNIQUE,"
+           " tenant_id TEXT NOT NULL,"
+           " user_email TEXT NOT NULL,"
+           " providers TEXT NOT NULL,"
+           " redirect_to TEXT,"
+           " csrf TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL)",
+           "CREATE TABLE console_sessions ("
+           " token_hash TEXT PRIMARY KEY,"
+           " key_id TEXT NOT NULL,"
+           " tenant_id TEXT NOT NULL,"
+           " csrf TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL)",
+       }},
   };
   return all;
 }

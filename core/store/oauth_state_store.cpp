@@ -48,6 +48,28 @@ std::optional<OAuthState> OAuthStateStore::consume(const std::string& state) {
   return r;
 }
 
+std::optional<OAuthState> OAuthStateStore::find_spent(const std::string& state) {
+  if (state.empty() || state.size() > 256) return std::nullopt;
+  soci::session sql(db_.pool());
+  const std::string h = hash(state);
+  const long long now = now_ms();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT tenant_id, user_email, provider, scopes, redirect_to, expires_at FROM oauth_states"
+                      " WHERE state_hash = :h AND (used_at IS NOT NULL OR expires_at <= :now)",
+       soci::use(h), soci::use(now));
+  for (const auto& row : rows) {
+    OAuthState r;
+    r.tenant_id = row.get<std::string>(0);
+    r.user_email = row.get<std::string>(1);
+    r.provider = row.get<std::string>(2);
+    r.scopes = row.get<std::string>(3);
+    if (row.get_indicator(4) == soci::i_ok) r.redirect_to = row.get<std::string>(4);
+    r.expires_at_ms = row.get<long long>(5);
+    return r;
+  }
+  return std::nullopt;
+}
+
 int OAuthStateStore::purge_expired() {
   soci::session sql(db_.pool());
   // Used states expire like the rest: until then a replay finds them used.

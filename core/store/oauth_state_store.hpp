@@ -28,6 +28,9 @@ class OAuthStateStore {
   void insert(const std::string& state, const OAuthState& record);
   // Marks the state used and returns it, if it exists, is unused and unexpired.
   std::optional<OAuthState> consume(const std::string& state);
+  // A state that exists but can no longer be used (used up, or expired and
+  // not yet purged), without its verifier: what a reloaded callback was for.
+  std::optional<OAuthState> find_spent(const std::string& state);
   // Deletes expired states, used or not; answers how many.
   int purge_expired();
 

@@ -12,6 +12,8 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+}  // namespace
+
 json::object plugins_view(const plugin::Registry& registry) {
   auto snapshot = registry.snapshot();
   json::array plugins;
@@ -43,7 +45,6 @@ json::object plugins_view(const plugin::Registry& registry) {
     errors.push_back(json::object{{"file", e.file.filename().string()}, {"error", e.message}, {"at", unix_seconds(e.at)}});
   return {{"plugin_dir", registry.plugin_dir().string()}, {"plugins", std::move(plugins)}, {"errors", std::move(errors)}};
 }
-}  // namespace
 
 void add_admin_routes(Router& router, plugin::Registry& registry) {
   router.add(http::verb::get, "/admin/plugins", [&](RequestContext&) -> awaitable<Response> {

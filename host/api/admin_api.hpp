@@ -9,7 +9,12 @@
 #include "core/plugin/registry.hpp"
 #include "host/http/router.hpp"
 
+#include <boost/json/object.hpp>
+
 namespace lagentry::host {
+
+// What /admin/plugins answers (the console's plugins page shows the same).
+boost::json::object plugins_view(const plugin::Registry& registry);
 
 void add_admin_routes(Router& router, plugin::Registry& registry);
 

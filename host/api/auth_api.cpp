@@ -50,17 +50,51 @@ std::string plain_code(std::string_view code) {
   return plain ? std::string(code) : "access_denied";
 }
 
-// The flow's redirect_to (checked again: it was stored by /url) with the
-// outcome appended, so the calling app learns what happened; nullopt when
-// the flow has none.
+// A path on this host (the connect page starts flows that return to
+// "/connect"); only the host itself stores one: /url takes absolute URLs.
+bool host_path(std::string_view target) {
+  return target.size() > 0 && target[0] == '/' && (target.size() == 1 || (target[1] != '/' && target[1] != '\\'));
+}
+
+// The flow's redirect_to (an app's URL is checked again: it was stored by
+// /url) with the outcome appended, so the calling app learns what happened;
+// nullopt when the flow has none.
 std::optional<Response> redirect_back(const std::string& redirect_to, const oauth::RedirectAllowList& allowlist,
                                       const std::vector<std::pair<std::string, std::string>>& outcome) {
   if (redirect_to.empty()) return std::nullopt;
-  auto verdict = allowlist.check(redirect_to);
-  if (!verdict.allowed()) return std::nullopt;
-  boost::urls::url target(verdict.url);
+  std::string base = redirect_to;
+  if (!host_path(redirect_to)) {
+    auto verdict = allowlist.check(redirect_to);
+    if (!verdict.allowed()) return std::nullopt;
+    base = verdict.url;
+  }
+  boost::urls::url target(base);
   for (const auto& [key, value] : outcome) target.params().set(key, value);
   return callback_redirect(target.buffer());
+}
+
+// A callback whose state was already spent: most often the person reloaded
+// the page after it worked. Show where things stand instead of an error.
+Response after_spent_flow(const store::OAuthState& flow, oauth::OAuthEngine& engine,
+                          const oauth::RedirectAllowList& allowlist) {
+  bool connected = false;
+  const auto connections = engine.connections(flow.tenant_id, flow.user_email);
+  for (const auto& c : connections)
+    if (c.provider == flow.provider && c.status == "connected") connected = true;
+  if (host_path(flow.redirect_to)) {  // the connect page shows the current state
+    if (auto back = redirect_back(flow.redirect_to, allowlist, {{"provider", flow.provider}})) return std::move(*back);
+  }
+  std::vector<std::pair<std::string, std::string>> outcome{{"status", "connected"}, {"provider", flow.provider}};
+  if (!connected) outcome = {{"status", "error"}, {"error", "invalid_state"}, {"provider", flow.provider}};
+  if (auto back = redirect_back(flow.redirect_to, allowlist, outcome)) return std::move(*back);
+  if (connected)
+    return callback_page(http::status::ok, "Already connected",
+                         "This sign-in was already completed: the " + flow.provider + " account of " + flow.user_email +
+                             " is connected. You can close this window.");
+  return callback_page(http::status::bad_request, "This sign-in has ended",
+                       "This sign-in was already used or has expired, and the " + flow.provider +
+                           " account is not connected. Start again from the app that sent you here.",
+                       "invalid_state");
 }
 
 awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& engine,
@@ -77,7 +111,8 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
     if (auto back = redirect_back(redirect_to, allowlist, {{"status", "error"}, {"error", plain_code(*error)}, {"provider", provider}}))
       co_return std::move(*back);
     co_return callback_page(http::status::bad_request, "Authorization was not granted",
-                            "The provider reported: " + error->substr(0, 64) + ". Nothing was stored. You can close this window.");
+                            "The provider did not grant access. Nothing was stored. You can close this window.",
+                            plain_code(*error));
   }
   try {
     auto connected = co_await engine.complete(provider, ctx.query("code").value_or(""), state);
@@ -88,9 +123,15 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
   } catch (const oauth::FlowFailed& e) {
     if (auto back = redirect_back(e.redirect_to, allowlist, {{"status", "error"}, {"error", e.code}, {"provider", provider}}))
       co_return std::move(*back);
-    co_return callback_page(e.status, "Connection failed", e.code + ": " + e.message);
+    co_return callback_page(e.status, "Connection failed", e.message, e.code);
   } catch (const ApiError& e) {
-    co_return callback_page(e.status, "Connection failed", e.code + ": " + e.message);
+    if (e.code == "invalid_state") {
+      if (auto spent = engine.spent_flow(provider, state)) co_return after_spent_flow(*spent, engine, allowlist);
+      co_return callback_page(e.status, "This sign-in is not valid",
+                              "This sign-in link is unknown or has expired. Start again from the app that sent you here.",
+                              "invalid_state");
+    }
+    co_return callback_page(e.status, "Connection failed", e.message, e.code);
   }
 }
 

@@ -186,6 +186,9 @@ json::object builtin_operation(const json::object& entry, const RouteInfo& route
     request["required"] = true;
     op["requestBody"] = std::move(request);
   }
+  if (const auto* form = entry.if_contains("form"))  // the pages' HTML forms
+    op["requestBody"] = json::object{
+        {"required", true}, {"content", {{"application/x-www-form-urlencoded", {{"schema", scope(*form)}}}}}};
   json::object responses;
   for (const auto& [status, response] : entry.at("responses").as_object()) {
     const auto& r = response.as_object();

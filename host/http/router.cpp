@@ -43,6 +43,7 @@ std::vector<std::string> split_pattern(std::string_view pattern) {
     segments.emplace_back(pattern.substr(start, end - start));
     start = end + 1;
   }
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();  // "/" is the root, as in split_path
   return segments;
 }
 
@@ -117,11 +118,6 @@ Principal Router::authenticate(const Request& request, Access access, std::strin
   return *principal;
 }
 
-namespace {
-// An end user is named by an email address: one '@' between a local part and
-// a domain, visible characters only (no spaces, controls or NUL), at most
-// 320 bytes. (Not the whole of RFC 5322; enough that junk never becomes a
-// connection's owner.)
 bool plausible_email(std::string_view text) {
   if (text.size() < 3 || text.size() > 320) return false;
   const auto at = text.find('@');
@@ -133,6 +129,8 @@ bool plausible_email(std::string_view text) {
   const std::string_view domain = text.substr(at + 1);
   return domain.front() != '.' && domain.back() != '.' && domain.find("..") == std::string_view::npos;
 }
+
+namespace {
 
 // Refused before any handler runs: a user_email that is not an address, and,
 // for a key bound to one end user, one naming another user.

@@ -120,6 +120,12 @@ std::vector<std::string> split_pattern(std::string_view pattern);
 bool match_path(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                 std::map<std::string, std::string, std::less<>>& captures);
 
+// An end user is named by an email address: one '@' between a local part and
+// a domain, visible characters only (no spaces, controls or NUL), at most
+// 320 bytes. (Not the whole of RFC 5322; enough that junk never becomes a
+// connection's owner.)
+bool plausible_email(std::string_view text);
+
 // Splits a decoded path into segments; nullopt when a segment is a path trick.
 std::optional<std::vector<std::string>> split_path(boost::urls::url_view target);
 
