@@ -68,18 +68,6 @@ struct McpSession {
   }
 };
 
-std::string create_key(HostProcess& host, const std::vector<std::string>& args) {
-  std::vector<std::string> command = {"keys", "create"};
-  command.insert(command.end(), args.begin(), args.end());
-  auto [code, output] = run_host_command(command, {{"DATABASE_PATH", host.database_path().string()},
-                                                   {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
-  BOOST_REQUIRE_MESSAGE(code == 0, output);
-  // The key is the line starting with lgk_ (stderr says what was created).
-  std::string key = output.substr(output.find("lgk_"));
-  key = key.substr(0, key.find('\n'));
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-  return key;
-}
 
 }  // namespace
 
@@ -180,7 +168,7 @@ BOOST_AUTO_TEST_CASE(tools_follow_the_manifests_and_the_url_filters) {
 
 BOOST_AUTO_TEST_CASE(a_key_bound_to_one_user_cannot_act_for_another) {
   HostProcess& host = mcp_host();
-  const std::string key = create_key(host, {"--tenant", "acme", "--user", "bob@example.com", "--name", "agent"});
+  const std::string key = create_api_key(host, {"--tenant", "acme", "--user", "bob@example.com", "--name", "agent"});
   McpSession bound(host, "", key);  // no ?user_email=: the key names the user
   BOOST_TEST(bound.call("ping").as_object().contains("result"));
 

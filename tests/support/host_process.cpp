@@ -1,5 +1,8 @@
 #include "tests/support/host_process.hpp"
 
+#include <boost/test/unit_test.hpp>
+
+
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -172,6 +175,19 @@ std::pair<int, std::string> run_host_command(const std::vector<std::string>& arg
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return {decode_status(status), output};
+}
+
+std::string create_api_key(HostProcess& host, const std::vector<std::string>& args) {
+  std::vector<std::string> command = {"keys", "create"};
+  command.insert(command.end(), args.begin(), args.end());
+  auto [code, output] = run_host_command(command, {{"DATABASE_PATH", host.database_path().string()},
+                                                   {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
+  BOOST_REQUIRE_MESSAGE(code == 0, output);
+  // The key is the line starting with lgk_ (stderr says what was created).
+  std::string key = output.substr(output.find("lgk_"));
+  key = key.substr(0, key.find('\n'));
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  return key;
 }
 
 }  // namespace lagentry::test

@@ -61,6 +61,9 @@ std::map<std::string, std::string> base_environment();
 std::pair<int, std::string> run_host_command(const std::vector<std::string>& arguments,
                                              const std::map<std::string, std::string>& environment = {});
 
+// `lagentry-host keys create <arguments>` on the host's database; the new key.
+std::string create_api_key(HostProcess& host, const std::vector<std::string>& arguments);
+
 // Paths baked in by CMake.
 std::filesystem::path host_binary();
 std::filesystem::path test_plugin(const std::string& name);  // "echo_v1" -> .../echo_v1.so
