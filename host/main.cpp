@@ -24,11 +24,14 @@
 #include "host/setup/key_commands.hpp"
 #include "host/setup/migrate_command.hpp"
 #include "host/setup/secrets.hpp"
+#include "host/setup/webhook_commands.hpp"
 #include "host/api/plugin_routes.hpp"
 #include "host/api/proxy_api.hpp"
 #include "host/config/config.hpp"
 #include "host/http/server.hpp"
+#include "host/maintenance/activity_purger.hpp"
 #include "host/maintenance/state_purger.hpp"
+#include "host/webhooks/webhook_delivery.hpp"
 #include "host/plugins/plugin_watcher.hpp"
 #include "host/web/connect_pages.hpp"
 #include "host/web/console_pages.hpp"
@@ -38,6 +41,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -54,6 +58,7 @@ struct Arguments {
   bool env_file_required = false;
   std::vector<std::string> key_command;  // `keys ...`
   std::optional<std::vector<std::string>> migrate_command;  // `migrate ...`
+  std::optional<std::vector<std::string>> webhook_command;  // `webhooks ...`
 };
 
 log::Level parse_level(const std::string& name) {
@@ -215,6 +220,19 @@ int run(Config config) {
   for (const auto& route : coverage.undocumented) log::warn("docs", "route " + route + " has no entry in builtin_routes.json");
   for (const auto& route : coverage.stale) log::warn("docs", "builtin_routes.json describes " + route + ", which the host does not serve");
 
+  // Built before listening: the webhook client loads the trust store, and
+  // "listening" must mean ready for SIGTERM too.
+  ActivityPurger activity_purger(io, *database, config.activity_retention_days);
+  WebhookDeliveryOptions webhook_options;
+  webhook_options.retry_base = config.webhook_retry_base;
+  webhook_options.max_age = config.webhook_max_age;
+  webhook_options.timeout = config.webhook_timeout;
+  // New events go out within a second, sooner when retries are quick (tests).
+  webhook_options.poll_interval =
+      std::clamp(config.webhook_retry_base, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+  webhook_options.extra_ca_file = config.upstream_ca_file;
+  WebhookDelivery webhooks(io, *database, key_ring, webhook_options);
+
   const std::size_t max_connections = connection_limit(config);
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout,
@@ -232,6 +250,8 @@ int run(Config config) {
   store::OAuthStateStore states(*database);
   StatePurger state_purger(io, states, config.state_ttl);
   state_purger.start();
+  activity_purger.start();
+  webhooks.start();
 
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   asio::signal_set reload_signal(io, SIGHUP);
@@ -255,6 +275,8 @@ int run(Config config) {
     reload_signal.cancel();
     watcher.stop();
     state_purger.stop();
+    activity_purger.stop();
+    webhooks.stop();
     grace_timer.expires_after(config.shutdown_grace);
     grace_timer.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;
@@ -310,6 +332,10 @@ int main(int argc, char** argv) {
       args.migrate_command.emplace(argv + i + 1, argv + argc);
       break;
     }
+    if (arg == "webhooks") {
+      args.webhook_command.emplace(argv + i + 1, argv + argc);
+      break;
+    }
     if (arg == "mcp-stdio") return run_mcp_stdio(std::vector<std::string>(argv + i + 1, argv + argc));
     if (arg == "--env-file" && i + 1 < argc) {
       args.env_file = argv[++i];
@@ -332,6 +358,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.migrate_command) return run_migrate_command(config, *args.migrate_command);
+  if (args.webhook_command) return run_webhook_command(config, *args.webhook_command);
   if (!args.key_command.empty() || (argc > 1 && std::string_view(argv[argc - 1]) == "keys"))
     return run_key_command(config, args.key_command);
   try {

@@ -54,7 +54,8 @@ void write(Level level, std::string_view component, std::string_view message, Fi
     while (!level_name.empty() && level_name.back() == ' ') level_name.pop_back();
     for (char& c : level_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     boost::json::object event{{"time", timestamp()}, {"level", level_name}, {"component", component}, {"message", message}};
-    for (const auto& [key, value] : fields) event[key] = value;
+    for (const auto& [key, value] : fields)
+      if (!value.empty()) event[key] = value;
     line = boost::json::serialize(event);  // escapes newlines and control characters
   } else {
     line = timestamp();
@@ -65,6 +66,7 @@ void write(Level level, std::string_view component, std::string_view message, Fi
     line += "] ";
     line += message;
     for (const auto& [key, value] : fields) {
+      if (value.empty()) continue;  // e.g. no request id outside a request
       line += ' ';
       line += key;
       line += '=';

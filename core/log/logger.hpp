@@ -23,6 +23,7 @@ Level level();
 void set_format(Format format);
 Format format();
 
+// Fields with an empty value are left out of the line.
 using Fields = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 void write(Level level, std::string_view component, std::string_view message, Fields fields = {});
 

@@ -292,9 +292,11 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
     const bool retryable = response.status == 0 || is_retryable_status(response.status);
     if (!idempotent || !retryable || attempt >= impl->options.max_retries) {
       if (retryable)  // a failure the caller will see: worth a line at info
-        log::info(kLog, request.method + " " + origin + " failed: " +
-                            (response.status ? "HTTP " + std::to_string(response.status) : response.error) +
-                            (attempt ? " after " + std::to_string(attempt) + " retries" : ""));
+        log::info(kLog,
+                  request.method + " " + origin + " failed: " +
+                      (response.status ? "HTTP " + std::to_string(response.status) : response.error) +
+                      (attempt ? " after " + std::to_string(attempt) + " retries" : ""),
+                  {{"provider", request.provider}, {"request_id", request.request_id}});
       co_return response;
     }
 
@@ -306,9 +308,11 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
     }
     ++impl->stats.retries;
     metrics::global().upstream_retry(origin);
-    log::info(kLog, request.method + " " + origin + " answered " +
-                         (response.status ? std::to_string(response.status) : response.error) + ", retry " +
-                         std::to_string(attempt + 1) + " in " + std::to_string(delay.count()) + "ms");
+    log::info(kLog,
+              request.method + " " + origin + " answered " +
+                  (response.status ? std::to_string(response.status) : response.error) + ", retry " +
+                  std::to_string(attempt + 1) + " in " + std::to_string(delay.count()) + "ms",
+              {{"provider", request.provider}, {"request_id", request.request_id}});
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);
     co_await timer.async_wait(use_awaitable);
   }

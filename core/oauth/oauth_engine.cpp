@@ -62,7 +62,8 @@ OAuthEngine::OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::
       activity_(activity),
       options_(std::move(options)),
       states_(db),
-      connections_(db) {}
+      connections_(db),
+      outbox_(db) {}
 
 OAuthEngine::~OAuthEngine() = default;
 
@@ -79,6 +80,16 @@ void OAuthEngine::record(const std::string& tenant, const std::string& provider,
   r.http_status = http_status;
   r.detail = detail;
   activity_.record(std::move(r));
+}
+
+void OAuthEngine::emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,
+                       const std::string& provider, const std::string& connection_id) {
+  try {
+    const std::string event_id = outbox_.enqueue(store::ConnectionEvent{type, tenant_id, user_email, provider, connection_id});
+    if (!event_id.empty()) log::debug(kLog, "queued " + type + " " + event_id + " for " + connection_id);
+  } catch (const std::exception& e) {
+    log::error(kLog, "cannot queue webhook event " + type + " for " + connection_id + ": " + e.what());
+  }
 }
 
 namespace {
@@ -260,10 +271,12 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
   }
   const std::string id = connections_.id_for(state->tenant_id, state->user_email, provider.name);
   const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
-  connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
-                      keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
+  const bool created =
+      connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
+                          keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
   access_cache_.erase(AccessCache::key(state->tenant_id, state->user_email, provider.name));  // reconnected
   record(state->tenant_id, provider.name, "auth.connect", "ok", 200);
+  emit(created ? "connection.created" : "connection.reauthorized", state->tenant_id, state->user_email, provider.name, id);
   log::info(kLog, "connected " + id + " (" + provider.name + ")");
   co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
 }
@@ -385,6 +398,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   if (current.primary.refresh_token.empty()) {
     if (connection.expires_at_ms != 0 && connection.expires_at_ms <= now) {
       connections_.set_status(connection.id, "needs_reauth");
+      emit("connection.needs_reauth", connection.tenant_id, connection.user_email, connection.provider, connection.id);
       throw ApiError(http_status::unauthorized, "reauth_required",
                      "the access token expired and the provider issued no refresh token");
     }
@@ -421,12 +435,14 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     if (error->needs_reauth()) {
       connections_.set_status(connection.id, "needs_reauth");
       record(connection.tenant_id, provider.name, "auth.refresh", "reauth_required", 401, error->error);
+      emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider.name, connection.id);
       log::warn(kLog, "refresh of " + connection.id + " refused (" + error->error + "): marked needs_reauth");
       throw ApiError(http_status::unauthorized, "reauth_required",
                      "the provider refused the refresh token; the user must authorize again",
                      provider_error_details(*error));
     }
     record(connection.tenant_id, provider.name, "auth.refresh", error->error, 502);
+    emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider.name, connection.id);
     throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
                    provider_error_details(*error));
   }
@@ -482,6 +498,7 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
     }
   }
   connections_.remove(connection.id);
+  emit("connection.revoked", tenant_id, user_email, provider_name, connection.id);
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));  // a concurrent access may have cached it again
   record(tenant_id, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
          outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error);

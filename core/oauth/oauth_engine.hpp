@@ -27,6 +27,7 @@
 #include "core/store/api_key_store.hpp"
 #include "core/store/connection_store.hpp"
 #include "core/store/oauth_state_store.hpp"
+#include "core/store/webhook_outbox.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -132,6 +133,10 @@ class OAuthEngine {
   TokenSet open_tokens(const store::Connection& connection) const;
   void record(const std::string& tenant, const std::string& provider, const std::string& action, const std::string& status,
               int http_status, const std::string& detail = {});
+  // Queues a webhook event (connection.created, ...) for the tenant's
+  // webhooks; a failure to queue is logged, never fails the flow.
+  void emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,
+            const std::string& provider, const std::string& connection_id);
 
   store::Database& db_;
   const crypto::KeyRing& keys_;
@@ -142,6 +147,7 @@ class OAuthEngine {
   EngineOptions options_;
   store::OAuthStateStore states_;
   store::ConnectionStore connections_;
+  store::WebhookOutbox outbox_;
   AccessCache access_cache_;  // access() without SQL while an entry is fresh
   std::mutex flights_mutex_;
   std::map<std::string, std::shared_ptr<Flight>> flights_;

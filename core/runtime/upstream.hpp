@@ -17,6 +17,10 @@ struct UpstreamRequest {
   // Which credential the host injects: "connection" (the default access
   // token), "user" (Slack authed_user token), "none".
   std::string auth = "connection";
+  // Never sent: what the host's log lines about this call name (the
+  // provider and the API request that caused it), set by the host.
+  std::string provider;
+  std::string request_id;
 };
 
 struct UpstreamResponse {

@@ -1,21 +1,12 @@
 #include "core/store/activity_query.hpp"
 
+#include "core/store/row_values.hpp"
+
 #include <soci/soci.h>
 
 #include <limits>
 
 namespace lagentry::store {
-
-namespace {
-std::string text_or_empty(const soci::row& r, std::size_t i) {
-  return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
-}
-long long integer_or_zero(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) != soci::i_ok) return 0;
-  // SQLite reports INTEGER columns as long long, PostgreSQL INTEGER as int.
-  return r.get_properties(i).get_data_type() == soci::dt_integer ? r.get<int>(i) : r.get<long long>(i);
-}
-}  // namespace
 
 std::vector<ActivityEntry> query_activity(Database& db, const ActivityFilter& f) {
   soci::session sql(db.pool());

@@ -41,7 +41,7 @@ std::string ConnectionStore::id_for(const std::string& tenant_id, const std::str
   return ind == soci::i_ok ? id : "conn_" + crypto::random_token(12);
 }
 
-void ConnectionStore::upsert(const std::string& id, const std::string& tenant_id, const std::string& user_email,
+bool ConnectionStore::upsert(const std::string& id, const std::string& tenant_id, const std::string& user_email,
                              const std::string& provider, const std::string& scopes, const std::string& metadata,
                              const crypto::Sealed& tokens, std::int64_t expires_at_ms) {
   soci::session sql(db_.pool());
@@ -63,6 +63,7 @@ void ConnectionStore::upsert(const std::string& id, const std::string& tenant_id
          " VALUES (:id, :k, :ts, :x, 0, :u)",
       soci::use(id), soci::use(tokens.key_id), soci::use(tokens.ciphertext), soci::use(expires_at_ms), soci::use(now);
   tx.commit();
+  return exists == 0;
 }
 
 std::optional<Connection> ConnectionStore::find(const std::string& tenant_id, const std::string& user_email,

@@ -37,8 +37,8 @@ class ConnectionStore {
   // The id of the existing connection, or a fresh one for a new connection
   // (tokens are sealed with the id as associated data before upsert).
   std::string id_for(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
-  // Inserts or replaces the connection `id` and its tokens.
-  void upsert(const std::string& id, const std::string& tenant_id, const std::string& user_email, const std::string& provider,
+  // Inserts or replaces the connection `id` and its tokens; true when it is new.
+  bool upsert(const std::string& id, const std::string& tenant_id, const std::string& user_email, const std::string& provider,
                      const std::string& scopes, const std::string& metadata, const crypto::Sealed& tokens,
                      std::int64_t expires_at_ms);
   std::optional<Connection> find(const std::string& tenant_id, const std::string& user_email, const std::string& provider);

@@ -149,6 +149,37 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE activity_log ADD COLUMN request_id TEXT",
            "CREATE INDEX activity_log_tenant_user_time ON activity_log (tenant_id, user_email, occurred_at)",
        }},
+      {7,
+       "webhooks and their delivery outbox",
+       {
+           // The signing secret is sealed like tokens (AAD "webhooks:<id>").
+           "CREATE TABLE webhooks ("
+           " id TEXT PRIMARY KEY,"
+           " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+           " url TEXT NOT NULL,"
+           " key_id TEXT NOT NULL,"
+           " secret TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+
+           // One row per event and subscribed webhook, written when the
+           // connection changes and kept until delivered or given up, so a
+           // restart loses nothing. lease_until claims a row for one host.
+           "CREATE TABLE webhook_deliveries ("
+           " {id_pk},"
+           " webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+           " event_id TEXT NOT NULL,"
+           " event_type TEXT NOT NULL,"
+           " payload TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " attempts BIGINT NOT NULL DEFAULT 0,"
+           " next_attempt_at BIGINT NOT NULL,"
+           " lease_until BIGINT,"
+           " delivered_at BIGINT,"
+           " abandoned_at BIGINT,"
+           " last_error TEXT)",
+
+           "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (delivered_at, abandoned_at, next_attempt_at)",
+       }},
       {8,
        "connect links and console sessions",
        {

@@ -80,6 +80,7 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   validate_call(call);
   const plugin::LoadedPlugin::RequestHold hold(*call.plugin);
   ConnectionContext connection{ctx.tenant(), "", call.provider, api_origins_of(*call.plugin, call.provider), {}, false};
+  connection.request_id = std::string(ctx.request_id);
   json::value metadata = json::object{};
   if (auto* user = call.params.if_contains("user_email"); user && user->is_string() && !user->get_string().empty()) {
     connection.user_email = std::string(user->get_string());

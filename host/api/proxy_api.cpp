@@ -108,6 +108,7 @@ awaitable<Response> proxy_call(RequestContext& ctx, OperationServices& services,
 
   auto access = co_await services.engine.access(ctx.tenant(), user, provider.name);
   ConnectionContext connection{ctx.tenant(), user, provider.name, provider.api_origins, {}, false};
+  connection.request_id = std::string(ctx.request_id);
   connection.credentials = credentials_of(access, connection.api_origins);
   RefreshingFetcher fetcher(services.http, services.engine, connection);
   std::vector<UpstreamResponse> responses;

@@ -30,6 +30,10 @@ asio::awaitable<bool> refresh_once(oauth::OAuthEngine& engine, ConnectionContext
 }
 
 asio::awaitable<std::vector<UpstreamResponse>> RefreshingFetcher::fetch_all(std::vector<UpstreamRequest> requests) {
+  for (auto& request : requests) {
+    request.provider = connection_.provider;
+    request.request_id = connection_.request_id;
+  }
   runtime::ConnectionFetcher first(http_, connection_.credentials);
   std::vector<UpstreamRequest> copies = requests;
   auto responses = co_await first.fetch_all(std::move(copies));
@@ -38,7 +42,8 @@ asio::awaitable<std::vector<UpstreamResponse>> RefreshingFetcher::fetch_all(std:
     if (responses[i].status == 401 && requests[i].auth != "none") unauthorized.push_back(i);
   if (unauthorized.empty()) co_return responses;
 
-  log::info("upstream", "401 from " + connection_.provider + ": refreshing the token once and retrying");
+  log::info("upstream", "401 from " + connection_.provider + ": refreshing the token once and retrying",
+            {{"provider", connection_.provider}, {"request_id", connection_.request_id}});
   const bool refreshed = co_await refresh_once(engine_, connection_);
   if (!refreshed) co_return responses;
   std::vector<UpstreamRequest> retry;

@@ -20,6 +20,7 @@ struct ConnectionContext {
   std::vector<std::string> api_origins;  // where this provider's tokens may go
   runtime::Credentials credentials;
   bool refreshed = false;  // one refresh per API call, never a storm
+  std::string request_id;  // the API request the calls serve, for their log lines
 };
 
 runtime::Credentials credentials_of(const oauth::Access& access, const std::vector<std::string>& api_origins);

@@ -219,6 +219,14 @@ Config load_config(const std::map<std::string, std::string>& environment, const 
     c.upstream_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_UPSTREAM_TIMEOUT_SECONDS", *v, 1, 600));
   if (auto v = get("LAGENTRY_UPSTREAM_MAX_RETRIES"))
     c.upstream_max_retries = parse_integer<int>("LAGENTRY_UPSTREAM_MAX_RETRIES", *v, 0, 10);
+  if (auto v = get("LAGENTRY_ACTIVITY_RETENTION_DAYS"))
+    c.activity_retention_days = parse_integer<unsigned>("LAGENTRY_ACTIVITY_RETENTION_DAYS", *v, 0, 36500);
+  if (auto v = get("LAGENTRY_WEBHOOK_MAX_AGE_HOURS"))
+    c.webhook_max_age = std::chrono::hours(parse_integer<int>("LAGENTRY_WEBHOOK_MAX_AGE_HOURS", *v, 1, 24 * 30));
+  if (auto v = get("LAGENTRY_WEBHOOK_RETRY_BASE_MS"))
+    c.webhook_retry_base = std::chrono::milliseconds(parse_integer<int>("LAGENTRY_WEBHOOK_RETRY_BASE_MS", *v, 10, 3'600'000));
+  if (auto v = get("LAGENTRY_WEBHOOK_TIMEOUT_SECONDS"))
+    c.webhook_timeout = std::chrono::seconds(parse_integer<int>("LAGENTRY_WEBHOOK_TIMEOUT_SECONDS", *v, 1, 300));
   return c;
 }
 
@@ -227,6 +235,8 @@ std::string usage_text() {
        lagentry-host [--env-file PATH] keys create [--tenant T [--user EMAIL] | --operator] [--name N]
        lagentry-host [--env-file PATH] keys list | keys revoke ID | keys rotate-encryption
        lagentry-host [--env-file PATH] migrate [--dry-run]   (apply, or list, pending schema migrations)
+       lagentry-host [--env-file PATH] webhooks add --tenant T --url URL | webhooks list [--tenant T]
+       lagentry-host [--env-file PATH] webhooks remove ID
        lagentry-host mcp-stdio --url http://HOST:PORT/mcp --key KEY [--user EMAIL]
                               (MCP over stdin/stdout, bridged to a running host)
 
@@ -293,6 +303,13 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_UPSTREAM_CA_FILE   extra PEM CA trusted for upstream TLS []
   LAGENTRY_UPSTREAM_TIMEOUT_SECONDS  per upstream request          [30]
   LAGENTRY_UPSTREAM_MAX_RETRIES      retries of idempotent calls   [2]
+  LAGENTRY_ACTIVITY_RETENTION_DAYS   activity records older than this
+                              are purged hourly (0: keep forever)  [30]
+  LAGENTRY_WEBHOOK_MAX_AGE_HOURS     an undelivered webhook event is
+                              given up at this age                 [24]
+  LAGENTRY_WEBHOOK_RETRY_BASE_MS     first webhook retry delay, doubled
+                              per attempt (at most an hour)        [1000]
+  LAGENTRY_WEBHOOK_TIMEOUT_SECONDS   time a receiver has to answer  [10]
 
 See config/env.example for a commented template.
 )";

@@ -80,6 +80,13 @@ struct Config {
   std::vector<std::string> redirect_allowlist;  // URLs a callback may redirect below (core/oauth/redirect_allowlist.hpp)
   std::chrono::seconds state_ttl{600};
 
+  // Operations: how long activity records are kept (0: forever), and the
+  // webhook outbox's retries (host/webhooks/webhook_delivery.hpp).
+  unsigned activity_retention_days = 30;
+  std::chrono::hours webhook_max_age{24};
+  std::chrono::milliseconds webhook_retry_base{1000};
+  std::chrono::seconds webhook_timeout{10};
+
   // Every variable seen (environment over .env), for provider credentials:
   // <ENV_PREFIX>_CLIENT_ID and friends are looked up here by the OAuth engine.
   std::map<std::string, std::string> variables;

@@ -180,7 +180,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     } catch (const ApiError& e) {
       failure = e;
     } catch (const std::exception& e) {
-      log::error("http", std::string("handler failed: ") + e.what());
+      log::error("http", std::string("handler failed: ") + e.what(), {{"request_id", trace.request_id}});
       failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
     }
     co_return error_response(*failure);
@@ -205,7 +205,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     } catch (const ApiError& e) {
       failure = e;
     } catch (const std::exception& e) {
-      log::error("http", std::string("handler failed: ") + e.what());
+      log::error("http", std::string("handler failed: ") + e.what(), {{"request_id", trace.request_id}});
       failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
     }
     if (failure) co_return error_response(*failure);

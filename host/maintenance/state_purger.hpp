@@ -3,9 +3,9 @@
 #pragma once
 
 #include "core/store/oauth_state_store.hpp"
+#include "host/maintenance/periodic_task.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 
@@ -16,16 +16,11 @@ class StatePurger {
   // Purges every `interval` (at most every five minutes, and at least as
   // often as states expire, so the table holds about one TTL of flows).
   StatePurger(boost::asio::io_context& io, store::OAuthStateStore& states, std::chrono::seconds state_ttl);
-  void start();  // purges once now, then on the timer
-  void stop();
+  void start() { task_.start(); }  // purges once now, then on the timer
+  void stop() { task_.stop(); }
 
  private:
-  void purge();
-  void schedule();
-
-  store::OAuthStateStore& states_;
-  boost::asio::steady_timer timer_;
-  std::chrono::seconds interval_;
+  PeriodicTask task_;
 };
 
 }  // namespace lagentry::host

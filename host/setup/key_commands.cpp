@@ -4,7 +4,8 @@
 
 #include "core/store/api_key_store.hpp"
 #include "core/store/connection_store.hpp"
-#include "core/store/migrations.hpp"
+#include "core/store/webhook_store.hpp"
+#include "host/setup/command_arguments.hpp"
 #include "host/setup/command_database.hpp"
 #include "host/setup/secrets.hpp"
 
@@ -13,28 +14,10 @@
 namespace lagentry::host {
 namespace {
 
-std::unique_ptr<store::Database> open(const Config& config) {
-  auto db = open_existing_database(config);
-  store::migrate(*db);
-  return db;
-}
-
-std::string option(const std::vector<std::string>& args, const std::string& name, const std::string& fallback) {
-  for (size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == name) return args[i + 1];
-  return fallback;
-}
-
-bool flag(const std::vector<std::string>& args, const std::string& name) {
-  for (const auto& a : args)
-    if (a == name) return true;
-  return false;
-}
-
 // Re-seals every connection's tokens with the current key.
 int rotate_encryption(const Config& config) {
   auto keys = load_key_ring(config);
-  auto db = open(config);
+  auto db = open_current_database(config);
   store::ConnectionStore connections(*db);
   int rotated = 0;
   for (const auto& c : connections.all()) {
@@ -43,8 +26,10 @@ int rotate_encryption(const Config& config) {
     auto sealed = keys.seal(keys.open(c.tokens, aad), aad);
     if (connections.replace_tokens(c.id, c.generation, sealed, c.expires_at_ms)) ++rotated;
   }
+  const int webhooks = store::WebhookStore(*db, keys).reseal();
   store::verify_encryption_key(*db, keys);  // the check value follows the current key too
-  std::cout << "re-encrypted " << rotated << " connections with key " << keys.current_key_id() << "\n";
+  std::cout << "re-encrypted " << rotated << " connections and " << webhooks << " webhook secrets with key "
+            << keys.current_key_id() << "\n";
   return 0;
 }
 
@@ -54,7 +39,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
   const std::string verb = args.empty() ? "" : args[0];
   try {
     if (verb == "create") {
-      auto db = open(config);
+      auto db = open_current_database(config);
       store::ApiKeyStore keys(*db);
       if (flag(args, "--admin")) {
         std::cerr << "lagentry-host: --admin is gone: tenant keys never administer the host. Use --operator for a "
@@ -82,7 +67,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
       return 0;
     }
     if (verb == "list") {
-      auto db = open(config);
+      auto db = open_current_database(config);
       store::ApiKeyStore keys(*db);
       for (const auto& k : keys.list())
         std::cout << k.id << "\t" << k.tenant_id << "\t" << k.scopes << "\t" << k.name << "\t"
@@ -91,7 +76,7 @@ int run_key_command(const Config& config, const std::vector<std::string>& args) 
       return 0;
     }
     if (verb == "revoke" && args.size() == 2) {
-      auto db = open(config);
+      auto db = open_current_database(config);
       store::ApiKeyStore keys(*db);
       if (!keys.revoke(args[1])) {
         std::cerr << "lagentry-host: no active key " << args[1] << "\n";

@@ -50,11 +50,13 @@ struct RequestRecorder::Impl {
       }
       recorded.raw_head = recorded.method + " " + recorded.target + "\r\n" + recorded.raw_head;
       recorded.body = request.body();
+      int answer = 0;
       {
         std::lock_guard lock(mutex);
         requests.push_back(std::move(recorded));
+        answer = status;
       }
-      http::response<http::string_body> response{static_cast<http::status>(status), 11};
+      http::response<http::string_body> response{static_cast<http::status>(answer), 11};
       response.set(http::field::content_type, content_type);
       response.body() = body;
       response.keep_alive(false);
@@ -104,6 +106,11 @@ std::string RequestRecorder::base_url() const { return "http://127.0.0.1:" + std
 std::vector<RecordedRequest> RequestRecorder::requests() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->requests;
+}
+
+void RequestRecorder::set_status(int status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->status = status;
 }
 
 bool RequestRecorder::saw_credential() const {

@@ -30,6 +30,8 @@ class RequestRecorder {
   unsigned short port() const;
   std::string base_url() const;  // http://127.0.0.1:PORT
   std::vector<RecordedRequest> requests() const;
+  // The status later requests are answered with (a receiver that recovers).
+  void set_status(int status);
   // True when some request carried an Authorization, Cookie or
   // Proxy-Authorization header, or one of the sandbox's token prefixes anywhere.
   bool saw_credential() const;
