@@ -247,8 +247,7 @@ int run(Config config) {
 
   PluginWatcher watcher(io, registry);
   watcher.start();
-  store::OAuthStateStore states(*database);
-  StatePurger state_purger(io, states, config.state_ttl);
+  StatePurger state_purger(io, *database, config.state_ttl);
   state_purger.start();
   activity_purger.start();
   webhooks.start();

@@ -69,11 +69,12 @@ OAuthEngine::~OAuthEngine() = default;
 
 std::int64_t OAuthEngine::refresh_margin_ms() const { return options_.refresh_margin.count() * 1000; }
 
-void OAuthEngine::record(const std::string& tenant, const std::string& provider, const std::string& action,
-                         const std::string& status, int http_status, const std::string& detail) {
+void OAuthEngine::record(const std::string& tenant, const std::string& user_email, const std::string& provider,
+                         const std::string& action, const std::string& status, int http_status, const std::string& detail) {
   metrics::global().oauth_event(provider, action, status);
   store::ActivityRecord r;
   r.tenant_id = tenant;
+  r.user_email = user_email;
   r.provider = provider;
   r.action = action;
   r.status = status;
@@ -183,7 +184,7 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   state.expires_at_ms = store::now_ms() + options_.state_ttl.count() * 1000;
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
   states_.insert(request.state, state);
-  record(tenant_id, provider.name, "auth.start", "ok", 200);
+  record(tenant_id, user_email, provider.name, "auth.start", "ok", 200);
   const std::string url = authorization_url(provider.oauth, client, request);
   co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
@@ -192,7 +193,7 @@ std::string OAuthEngine::deny(const std::string& provider, const std::string& st
   auto record_state = states_.consume(state);
   if (!record_state || record_state->provider != provider)
     throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
-  record(record_state->tenant_id, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
+  record(record_state->tenant_id, record_state->user_email, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
   return record_state->redirect_to;
 }
 
@@ -224,7 +225,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
                                                std::optional<store::OAuthState> state) {
   if (state->provider != provider_name) {
     // A state issued for another provider: a mix-up attack or a misrouted callback.
-    record(state->tenant_id, provider_name, "auth.connect", "state_provider_mismatch", 400);
+    record(state->tenant_id, state->user_email, provider_name, "auth.connect", "state_provider_mismatch", 400);
     throw ApiError(http_status::bad_request, "state_provider_mismatch",
                    "this state was issued for another provider; start the flow again");
   }
@@ -242,7 +243,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
   auto response = co_await http_.send(std::move(exchange));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms());
   if (auto* error = std::get_if<TokenError>(&parsed)) {
-    record(state->tenant_id, provider.name, "auth.connect", error->error, 502);
+    record(state->tenant_id, state->user_email, provider.name, "auth.connect", error->error, 502);
     log::warn(kLog, "code exchange with " + provider.name + " failed: " + error->error +
                         (error->description.empty() ? "" : " (" + error->description + ")"));
     const bool rejected = error->error == "invalid_grant" || error->error == "invalid_code";
@@ -262,7 +263,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
     const std::string operation = provider.oauth.post_connect_operation;
     auto result = co_await runtime::run_operation(entry.plugin, operation, input, fetcher);
     if (result.status >= 400) {
-      record(state->tenant_id, provider.name, "auth.connect", "post_connect_failed", result.status);
+      record(state->tenant_id, state->user_email, provider.name, "auth.connect", "post_connect_failed", result.status);
       throw ApiError(http_status::bad_gateway, "post_connect_failed",
                      "connected, but the " + provider.name + " plugin could not finish setting up: " + result.error_message,
                      result.error_details);
@@ -275,7 +276,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
       connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
                           keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
   access_cache_.erase(AccessCache::key(state->tenant_id, state->user_email, provider.name));  // reconnected
-  record(state->tenant_id, provider.name, "auth.connect", "ok", 200);
+  record(state->tenant_id, state->user_email, provider.name, "auth.connect", "ok", 200);
   emit(created ? "connection.created" : "connection.reauthorized", state->tenant_id, state->user_email, provider.name, id);
   log::info(kLog, "connected " + id + " (" + provider.name + ")");
   co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
@@ -434,14 +435,14 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   if (auto* error = std::get_if<TokenError>(&parsed)) {
     if (error->needs_reauth()) {
       connections_.set_status(connection.id, "needs_reauth");
-      record(connection.tenant_id, provider.name, "auth.refresh", "reauth_required", 401, error->error);
+      record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "reauth_required", 401, error->error);
       emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider.name, connection.id);
       log::warn(kLog, "refresh of " + connection.id + " refused (" + error->error + "): marked needs_reauth");
       throw ApiError(http_status::unauthorized, "reauth_required",
                      "the provider refused the refresh token; the user must authorize again",
                      provider_error_details(*error));
     }
-    record(connection.tenant_id, provider.name, "auth.refresh", error->error, 502);
+    record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", error->error, 502);
     emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider.name, connection.id);
     throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
                    provider_error_details(*error));
@@ -455,7 +456,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);
     co_return Access{winner.id, open_tokens(winner), winner.metadata};
   }
-  record(connection.tenant_id, provider.name, "auth.refresh", "ok", 200);
+  record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "ok", 200);
   co_return Access{connection.id, std::move(fresh), connection.metadata};
 }
 
@@ -500,7 +501,7 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
   connections_.remove(connection.id);
   emit("connection.revoked", tenant_id, user_email, provider_name, connection.id);
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));  // a concurrent access may have cached it again
-  record(tenant_id, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
+  record(tenant_id, user_email, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
          outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error);
   log::info(kLog, "revoked " + connection.id + (outcome.upstream_error.empty() ? "" : " (provider: " + outcome.upstream_error + ")"));
   co_return outcome;

@@ -131,8 +131,8 @@ class OAuthEngine {
   ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
   store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
   TokenSet open_tokens(const store::Connection& connection) const;
-  void record(const std::string& tenant, const std::string& provider, const std::string& action, const std::string& status,
-              int http_status, const std::string& detail = {});
+  void record(const std::string& tenant, const std::string& user_email, const std::string& provider,
+              const std::string& action, const std::string& status, int http_status, const std::string& detail = {});
   // Queues a webhook event (connection.created, ...) for the tenant's
   // webhooks; a failure to queue is logged, never fails the flow.
   void emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,

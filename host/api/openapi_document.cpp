@@ -186,9 +186,7 @@ json::object builtin_operation(const json::object& entry, const RouteInfo& route
     request["required"] = true;
     op["requestBody"] = std::move(request);
   }
-  if (const auto* form = entry.if_contains("form"))  // the pages' HTML forms
-    op["requestBody"] = json::object{
-        {"required", true}, {"content", {{"application/x-www-form-urlencoded", {{"schema", scope(*form)}}}}}};
+
   json::object responses;
   for (const auto& [status, response] : entry.at("responses").as_object()) {
     const auto& r = response.as_object();
@@ -336,6 +334,9 @@ json::object openapi_document(const Router& router, const plugin::Snapshot& plug
     if (route.pattern.starts_with(std::string(kConnectorsPrefix) + "{connector}")) continue;  // per connector below
     const std::string method(boost::beast::http::to_string(route.method));
     auto it = entries.find(route_key(method, route.pattern));
+    // Pages for browsers (landing, connect page, console) are described
+    // there but are not API: docs/connect.md covers them.
+    if (it != entries.end() && it->second->contains("page")) continue;
     json::object op;
     if (it != entries.end()) {
       op = builtin_operation(*it->second, route, host_scope);

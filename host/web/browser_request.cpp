@@ -47,7 +47,7 @@ Form parse_form(const Request& request) {
   if (!params) throw ApiError(http::status::bad_request, "invalid_request", "the form is not valid url-encoded text");
   Form form;
   for (const auto& param : *params) {
-    if (!form.emplace(param.key, param.value).second)
+    if (!form.emplace(param.key.decode(), param.value.decode()).second)
       throw ApiError(http::status::bad_request, "invalid_request", "the form repeats a field");
   }
   return form;

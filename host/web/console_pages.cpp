@@ -443,7 +443,9 @@ void add_console_pages(Router& router, ConsoleServices s) {
     request.user_email = field(post.form, "user_email");
     for (const auto& [name, value] : post.form)
       if (name.rfind("provider_", 0) == 0 && value == "on") request.providers.push_back(name.substr(9));
-    const std::string minutes = field(post.form, "expires_in_minutes");
+    std::string minutes = field(post.form, "expires_in_minutes");
+    minutes.erase(0, minutes.find_first_not_of(' '));
+    minutes.erase(minutes.find_last_not_of(' ') + 1);
     int count = 30;
     auto [end, ec] = std::from_chars(minutes.data(), minutes.data() + minutes.size(), count);
     if (!minutes.empty() && (ec != std::errc{} || end != minutes.data() + minutes.size() || count < 1 || count > 1440))

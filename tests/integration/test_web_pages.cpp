@@ -10,6 +10,9 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -101,7 +104,9 @@ BOOST_AUTO_TEST_SUITE(connect_sessions)
 
 BOOST_AUTO_TEST_CASE(links_are_checked_stored_hashed_and_expire) {
   SandboxProcess sandbox;
-  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_REDIRECT_ALLOWLIST", "https://app.example.com/back"}}));
+  // A 1 s state lifetime also makes the purger run every second.
+  HostProcess host(oauth_host(sandbox, {{"LAGENTRY_REDIRECT_ALLOWLIST", "https://app.example.com/back"},
+                                        {"LAGENTRY_STATE_TTL_SECONDS", "1"}}));
   struct Bad {
     std::string body;
     std::string field;
@@ -157,6 +162,16 @@ BOOST_AUTO_TEST_CASE(links_are_checked_stored_hashed_and_expire) {
   BOOST_TEST(browser.get(path_and_query(url)).status == 404);
   BOOST_TEST(browser.get("/connect/forged-token").status == 404);
   BOOST_TEST(browser.get("/connect").status == 404, "no cookie, no page");
+
+  // Expired links leave the database; live ones (bob's) stay.
+  auto link_rows = [&] {
+    soci::session sql(soci::sqlite3, "db=\"" + host.database_path().string() + "\" timeout=10");
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM connect_sessions", soci::into(n);
+    return n;
+  };
+  for (int i = 0; i < 50 && link_rows() > 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_TEST(link_rows() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_page_connects_and_disconnects_with_csrf_tokens) {
@@ -250,6 +265,13 @@ BOOST_AUTO_TEST_CASE(sessions_are_server_side_strict_and_end_with_their_key) {
   auto reload = post_form(host, "/console/plugins/reload", "csrf=" + csrf, cookie);
   BOOST_TEST(reload.status == 303);
   BOOST_TEST(reload.header("location").starts_with("/console/plugins?done=reloaded"));
+
+  // Forms are decoded as browsers encode them ('@' as %40, spaces as '+').
+  auto link = post_form(host, "/console/connect-links",
+                        "csrf=" + csrf + "&tenant=default&user_email=erin%40example.com&provider_google=on&expires_in_minutes=+5", cookie);
+  BOOST_TEST(link.status == 200);
+  BOOST_TEST(link.body.find("Send this link to erin@example.com") != std::string::npos, link.body);
+  BOOST_TEST(post_form(host, "/console/connect-links", "csrf=" + csrf + "&csrf=" + csrf, cookie).status == 400, "a repeated field");
 
   // Revoking the key ends its sessions at once.
   auto keys = run_host_command({"keys", "list"}, {{"DATABASE_PATH", host.database_path().string()}, {"LAGENTRY_ENCRYPTION_KEY", kTestEncryptionKey}});
