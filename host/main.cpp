@@ -209,7 +209,7 @@ int run(Config config) {
     log::warn(kLog, "API explorer files not found in " + config.docs_dir.string() +
                         ": /docs answers 503 (run scripts/setup, then build); /openapi.json is served");
   add_docs_routes(router, registry, config, explorer);
-  add_mcp_routes(router, registry, services, config);
+  add_mcp_routes(router, registry, services, *database, config);
   add_connect_session_routes(router, *database, engine, config);
   web::add_connect_pages(router, *database, engine, config);
   web::add_console_pages(router, web::ConsoleServices{registry, *database, engine, config});

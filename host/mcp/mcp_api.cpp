@@ -1,5 +1,8 @@
 #include "host/mcp/mcp_api.hpp"
 
+#include "host/api/auth_api.hpp"
+#include "host/api/connect_session_api.hpp"
+
 #include "core/crypto/encoding.hpp"
 #include "core/plugin/operation_schemas.hpp"
 #include "host/http/responses.hpp"
@@ -33,9 +36,11 @@ constexpr std::string_view kInstructions =
     "call the same tool again.";
 
 struct Server {
-  Server(const plugin::Registry& r, OperationServices& s, const Config& c) : registry(r), services(s), config(c) {}
+  Server(const plugin::Registry& r, OperationServices& s, store::Database& d, const Config& c)
+      : registry(r), services(s), database(d), config(c) {}
   const plugin::Registry& registry;
   OperationServices& services;
+  store::Database& database;  // connect links
   const Config& config;
   SessionStore sessions;
 };
@@ -193,31 +198,36 @@ struct CallOutcome {
   std::optional<json::object> error;   // instead: a JSON-RPC error (URL elicitation)
 };
 
+// A connect link (host/api/connect_session_api.hpp) for the session's user
+// and the tool's provider: the person sees what they grant on the host's
+// connect page, and no provider URL or API key goes through the model.
 awaitable<CallOutcome> connect_first(Server& server, const Session& session, const Tool& tool, const json::value& id) {
   CallOutcome outcome;
-  std::optional<ApiError> failure;
-  oauth::Authorization start;
-  try {
-    auto begun = co_await server.services.engine.begin(session.tenant_id, session.user_email, tool.provider, "", "");
-    start = std::move(begun);
-  } catch (const ApiError& e) {
-    failure = e;
+  const auto provider = server.services.engine.providers().find(tool.provider);
+  if (provider && !client_config(*provider->descriptor, server.config)) {
+    outcome.result = error_result("provider_not_configured", "this host has no OAuth app for " + tool.provider);
+    co_return outcome;
   }
-  if (failure) {
-    outcome.result = error_result(failure->code, failure->message);
+  ConnectLink link;
+  try {
+    link = issue_connect_link(server.database, server.services.engine, server.config,
+                              ConnectLinkRequest{session.tenant_id, session.user_email, {tool.provider}, "",
+                                                 kConnectLinkDefaultLifetime});
+  } catch (const ApiError& e) {
+    outcome.result = error_result(e.code, e.message);
     co_return outcome;
   }
   const std::string message = "Connect your " + tool.provider + " account to use " + tool.name + ", then try again.";
   if (session.url_elicitation) {
-    json::object elicitation{{"mode", "url"}, {"elicitationId", crypto::random_token(16)}, {"url", start.url}, {"message", message}};
+    json::object elicitation{{"mode", "url"}, {"elicitationId", crypto::random_token(16)}, {"url", link.url}, {"message", message}};
     outcome.error = rpc_error(id, kUrlElicitationRequired, message, json::object{{"elicitations", json::array{elicitation}}});
     co_return outcome;
   }
-  json::object structured{{"authorization_required", true}, {"provider", tool.provider}, {"connect_url", start.url},
-                          {"expires_at", start.expires_at_ms / 1000}};
+  json::object structured{{"authorization_required", true}, {"provider", tool.provider}, {"connect_url", link.url},
+                          {"expires_at", link.session.expires_at_ms / 1000}};
   outcome.result = json::object{
       {"content", json::array{json::object{{"type", "text"},
-                                           {"text", message + " Open this link in a browser: " + start.url}}}},
+                                           {"text", message + " Open this link in a browser: " + link.url}}}},
       {"structuredContent", std::move(structured)},
       {"isError", true}};
   co_return outcome;
@@ -430,8 +440,9 @@ awaitable<Response> handle_post(Server& server, RequestContext& ctx) {
 
 }  // namespace
 
-void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationServices& services, const Config& config) {
-  auto server = std::make_shared<Server>(registry, services, config);
+void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationServices& services, store::Database& database,
+                    const Config& config) {
+  auto server = std::make_shared<Server>(registry, services, database, config);
   router.add(http::verb::post, "/mcp", [server](RequestContext& ctx) -> awaitable<Response> {
     Response response = co_await handle_post(*server, ctx);
     co_return response;

@@ -22,6 +22,7 @@
 
 namespace lagentry::host {
 
-void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationServices& services, const Config& config);
+void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationServices& services, store::Database& database,
+                    const Config& config);
 
 }  // namespace lagentry::host

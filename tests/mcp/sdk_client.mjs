@@ -41,15 +41,28 @@ async function allTools(client) {
 }
 
 // Follows the provider's consent (the sandbox approves at once) to the host's callback.
+// What a person does with a connect link: open it (the host moves the token
+// into a cookie), press Connect on the page, consent at the provider (the
+// sandbox consents at once), and land back on the page. Answers the final URL.
 async function consent(url) {
+  const host = new URL(url).origin;
+  const opened = await fetch(url, { redirect: "manual" });
+  const cookie = (opened.headers.get("set-cookie") || "").split(";")[0];
+  const page = await (await fetch(new URL(opened.headers.get("location") || "/connect", url), { headers: { cookie } })).text();
+  const csrf = page.match(/name="csrf" value="([^"]+)"/)?.[1] ?? "";
+  const provider = page.match(/name="provider" value="([^"]+)"/)?.[1] ?? "";
+  let response = await fetch(new URL("/connect/authorize", url), {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrf, provider }).toString(),
+  });
   let next = url;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(next, { redirect: "manual" });
-    const location = response.headers.get("location");
-    if (!location) return response.status;
-    next = new URL(location, next).toString();
+  for (let hop = 0; hop < 6 && response.headers.get("location"); hop++) {
+    next = new URL(response.headers.get("location"), next).toString();
+    response = await fetch(next, { redirect: "manual", headers: next.startsWith(host) ? { cookie } : {} });
   }
-  return 0;
+  return response.status === 200 ? next : "status " + response.status;
 }
 
 try {
@@ -185,8 +198,8 @@ try {
   const elicitation = required?.data?.elicitations?.[0];
   check(elicitation?.mode === "url" && typeof elicitation?.elicitationId === "string", "the elicitation has mode url and an id");
   if (elicitation?.url) {
-    const status = await consent(elicitation.url);
-    check(status === 200, `the user completes the flow (callback ${status})`);
+    const landed = await consent(elicitation.url);
+    check(new URL(landed, base).searchParams.get("status") === "connected", `the user connects on the connect page (${landed})`);
     const retried = await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
     check(!retried.isError && retried.structuredContent?.items?.length > 0, "the same call succeeds after connecting");
   }
