@@ -176,7 +176,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
         trace.tenant = context.principal->tenant_id;
         check_user_email(*context.principal, context.target);
       }
-      co_return co_await route.handler(context);
+      Response answer = co_await route.handler(context);
+      trace.stream = std::move(context.stream);
+      co_return answer;
     } catch (const ApiError& e) {
       failure = e;
     } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 // tricks never reach a handler.
 #pragma once
 
+#include "host/http/event_stream.hpp"
 #include "host/http/http_types.hpp"
 #include "host/http/rate_limiter.hpp"
 
@@ -41,6 +42,7 @@ struct RequestContext {
   std::string_view request_id;      // echoed as X-Request-Id, in the access line and activity records
   std::map<std::string, std::string, std::less<>> path_params;
   std::optional<Principal> principal;  // set on tenant and admin routes
+  EventStream stream;                  // set by a handler whose response stays open (event_stream.hpp)
 
   const std::string& tenant() const { return principal->tenant_id; }
 
@@ -90,6 +92,7 @@ class Router {
     std::string request_id;
     std::string route;   // "/api/v1/unified/connectors/{connector}/items", "(plugin route)", "(none)"
     std::string tenant;  // "" when no key was presented
+    EventStream stream;  // the handler's event stream, if its response stays open
   };
   boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address, Trace& trace) const;
 

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -172,6 +173,39 @@ asio::awaitable<void> write_final_error(Connection& c, const CorsPolicy& cors, R
   co_await write_response(c, response);
 }
 
+// The sink of an event stream: writes straight to the connection.
+class ConnectionSink : public EventSink {
+ public:
+  ConnectionSink(Connection& c, const std::atomic<bool>& draining) : c_(c), draining_(draining) {}
+  asio::awaitable<bool> send(std::string_view bytes) override {
+    beast::error_code ec;
+    c_.stream.expires_after(std::chrono::seconds(30));  // a client that stops reading
+    co_await asio::async_write(c_.stream, asio::buffer(bytes.data(), bytes.size()), asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+  }
+  bool stopping() const override { return draining_; }
+
+ private:
+  Connection& c_;
+  const std::atomic<bool>& draining_;
+};
+
+// A response that stays open: the head without a length (the connection
+// closes when the stream ends), then the handler's events.
+asio::awaitable<void> stream_events(Server::State& server, Connection& c, const Request& request, Response& response,
+                                    const EventStream& stream) {
+  finish(response, request, server.cors, false);
+  response.erase(http::field::content_length);
+  response.body().clear();
+  http::response_serializer<http::string_body> head(response);
+  beast::error_code ec;
+  c.stream.expires_after(std::chrono::seconds(30));
+  co_await http::async_write_header(c.stream, head, asio::redirect_error(use_awaitable, ec));
+  if (ec) co_return;
+  ConnectionSink sink(c, server.draining);
+  co_await stream(sink);
+}
+
 asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c) {
   beast::flat_buffer buffer;
   bool first = true;
@@ -224,9 +258,13 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
       response = std::move(answer);
     }
     response.set("X-Request-Id", trace.request_id);
-    const bool keep_alive = request.keep_alive() && !server->draining;
-    finish(response, request, server->cors, keep_alive);
-    co_await write_response(*c, response);
+    const bool keep_alive = request.keep_alive() && !server->draining && !trace.stream;
+    if (trace.stream) {
+      co_await stream_events(*server, *c, request, response, trace.stream);
+    } else {
+      finish(response, request, server->cors, keep_alive);
+      co_await write_response(*c, response);
+    }
     const auto elapsed = std::chrono::steady_clock::now() - started;
     // Any token is a method to the parser: unknown ones share a label value.
     const std::string method = request.method() == http::verb::unknown ? "OTHER" : std::string(request.method_string());

@@ -1,15 +1,20 @@
 #include "host/mcp/mcp_api.hpp"
 
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/sha256.hpp"
+#include "core/plugin/operation_schemas.hpp"
+#include "core/store/clock.hpp"
 #include "host/api/auth_api.hpp"
 #include "host/api/connect_session_api.hpp"
-
-#include "core/crypto/encoding.hpp"
-#include "core/plugin/operation_schemas.hpp"
 #include "host/http/responses.hpp"
 #include "host/mcp/json_rpc.hpp"
 #include "host/mcp/session_store.hpp"
 #include "host/mcp/tool_catalog.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -219,7 +224,10 @@ awaitable<CallOutcome> connect_first(Server& server, const Session& session, con
   }
   const std::string message = "Connect your " + tool.provider + " account to use " + tool.name + ", then try again.";
   if (session.url_elicitation) {
-    json::object elicitation{{"mode", "url"}, {"elicitationId", crypto::random_token(16)}, {"url", link.url}, {"message", message}};
+    const std::string elicitation_id = crypto::random_token(16);
+    // The session's stream says notifications/elicitation/complete once the user has connected.
+    server.sessions.add_elicitation(session.id, PendingElicitation{elicitation_id, tool.provider, store::now_ms()});
+    json::object elicitation{{"mode", "url"}, {"elicitationId", elicitation_id}, {"url", link.url}, {"message", message}};
     outcome.error = rpc_error(id, kUrlElicitationRequired, message, json::object{{"elicitations", json::array{elicitation}}});
     co_return outcome;
   }
@@ -298,7 +306,7 @@ awaitable<CallOutcome> call_tool(Server& server, const Session& session, const T
 
 json::object initialize_result(const std::string& version) {
   return {{"protocolVersion", version},
-          {"capabilities", {{"tools", {{"listChanged", false}}}}},
+          {"capabilities", {{"tools", {{"listChanged", true}}}}},
           {"serverInfo", {{"name", "lagentry-host"}, {"title", "Lagentry Host"}, {"version", LAGENTRY_VERSION}}},
           {"instructions", kInstructions}};
 }
@@ -438,6 +446,100 @@ awaitable<Response> handle_post(Server& server, RequestContext& ctx) {
   co_return answer;
 }
 
+// ---- the server-to-client stream (GET /mcp) ---------------------------------------
+
+constexpr auto kStreamTick = std::chrono::milliseconds(500);
+constexpr auto kKeepAlive = std::chrono::seconds(15);
+
+// What the session's tools look like now, to notice a reload that changed them.
+std::string tools_fingerprint(Server& server, const Session& session) {
+  std::shared_ptr<const plugin::Snapshot> hold;
+  const auto tools = session_tools(server, session, hold);
+  std::string text;
+  for (const auto& tool : tools) text += json::serialize(tool_json(tool));
+  return crypto::sha256_hex(text);
+}
+
+json::object notification(std::string_view method, json::object params = {}) {
+  json::object message{{"jsonrpc", "2.0"}, {"method", method}};
+  if (!params.empty()) message["params"] = std::move(params);
+  return message;
+}
+
+// Polls twice a second: the registry (a reload that changes the session's
+// tools) and the connections of pending elicitations (also when another
+// host sharing the database completed them). Ends with the session, the
+// client or the server.
+awaitable<void> notify(std::shared_ptr<Server> server, std::string session_id, EventSink& sink) {
+  auto session = server->sessions.find(session_id);
+  if (!session) co_return;
+  std::shared_ptr<const plugin::Snapshot> seen = server->registry.snapshot();
+  std::string fingerprint = tools_fingerprint(*server, *session);
+  constexpr std::string_view kOpened = ": stream open\n\n";
+  const bool opened = co_await sink.send(kOpened);
+  if (!opened) co_return;
+  auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(executor);
+  auto quiet_since = std::chrono::steady_clock::now();
+  for (;;) {
+    timer.expires_after(kStreamTick);
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    if (sink.stopping()) co_return;
+    session = server->sessions.find(session_id);
+    if (!session) co_return;  // ended (DELETE) or expired
+    std::vector<std::string> events;
+    if (auto now_seen = server->registry.snapshot(); now_seen != seen) {
+      seen = now_seen;
+      std::string now_fingerprint = tools_fingerprint(*server, *session);
+      if (now_fingerprint != fingerprint) {
+        fingerprint = std::move(now_fingerprint);
+        events.push_back(sse_event(json::serialize(notification("notifications/tools/list_changed"))));
+      }
+    }
+    if (!session->elicitations.empty()) {
+      const auto connections = server->services.engine.connections(session->tenant_id, session->user_email);
+      for (const auto& pending : session->elicitations) {
+        const bool done = std::any_of(connections.begin(), connections.end(), [&](const store::Connection& c) {
+          return c.provider == pending.provider && c.status == "connected" && c.updated_at_ms >= pending.since_ms;
+        });
+        if (!done) continue;
+        events.push_back(sse_event(json::serialize(
+            notification("notifications/elicitation/complete", json::object{{"elicitationId", pending.id}}))));
+        server->sessions.drop_elicitation(session_id, pending.id);
+      }
+    }
+    if (events.empty() && std::chrono::steady_clock::now() - quiet_since >= kKeepAlive)
+      events.push_back(": keepalive\n\n");  // proxies close silent streams; a write finds a client gone
+    for (const auto& event : events) {
+      const std::string_view bytes = event;
+      const bool sent = co_await sink.send(bytes);
+      if (!sent) co_return;
+      quiet_since = std::chrono::steady_clock::now();
+    }
+  }
+}
+
+awaitable<Response> handle_get(std::shared_ptr<Server> server, RequestContext& ctx) {
+  if (auto refusal = foreign_request(ctx, server->config)) co_return transport_error(http::status::forbidden, kInvalidRequest, *refusal);
+  const std::string_view accept = ctx.request[http::field::accept];
+  if (accept.find("text/event-stream") == std::string_view::npos)
+    co_return transport_error(http::status::not_acceptable, kInvalidRequest, "Accept must include text/event-stream");
+  const std::string session_id(ctx.request["MCP-Session-Id"]);
+  if (session_id.empty()) co_return transport_error(http::status::bad_request, kInvalidRequest, "MCP-Session-Id is required");
+  auto session = server->sessions.find(session_id);
+  if (!session || session->tenant_id != ctx.principal->tenant_id || session->key_id != ctx.principal->key_id)
+    co_return transport_error(http::status::not_found, kInvalidRequest, "unknown or expired session: initialize again");
+  const std::string version(ctx.request["MCP-Protocol-Version"]);
+  if (!version.empty() && !kVersions.count(version))
+    co_return transport_error(http::status::bad_request, kInvalidRequest, "unsupported MCP-Protocol-Version " + version);
+  Response head{http::status::ok, 11};
+  head.set(http::field::content_type, "text/event-stream");
+  head.set(http::field::cache_control, "no-store");
+  ctx.stream = [server, session_id](EventSink& sink) { return notify(server, session_id, sink); };
+  co_return head;
+}
+
 }  // namespace
 
 void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationServices& services, store::Database& database,
@@ -447,8 +549,12 @@ void add_mcp_routes(Router& router, const plugin::Registry& registry, OperationS
     Response response = co_await handle_post(*server, ctx);
     co_return response;
   });
-  // GET is not registered: the router answers 405 with Allow: POST, DELETE
-  // (this server sends no unsolicited messages, so it opens no SSE stream).
+  // The stream of server notifications: tools/list_changed after a reload
+  // that changed the session's tools, elicitation/complete after a connect.
+  router.add(http::verb::get, "/mcp", [server](RequestContext& ctx) -> awaitable<Response> {
+    Response response = co_await handle_get(server, ctx);
+    co_return response;
+  });
   router.add(http::verb::delete_, "/mcp", [server](RequestContext& ctx) -> awaitable<Response> {
     if (auto refusal = foreign_request(ctx, server->config)) co_return transport_error(http::status::forbidden, kInvalidRequest, *refusal);
     const std::string session_id(ctx.request["MCP-Session-Id"]);

@@ -43,6 +43,22 @@ std::optional<Session> SessionStore::find(const std::string& id) {
   return it->second;
 }
 
+void SessionStore::add_elicitation(const std::string& id, PendingElicitation elicitation) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  auto& pending = it->second.elicitations;
+  if (pending.size() >= kMaxPendingElicitations) pending.erase(pending.begin());
+  pending.push_back(std::move(elicitation));
+}
+
+void SessionStore::drop_elicitation(const std::string& id, const std::string& elicitation_id) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  std::erase_if(it->second.elicitations, [&](const PendingElicitation& e) { return e.id == elicitation_id; });
+}
+
 bool SessionStore::erase(const std::string& id) {
   std::lock_guard lock(mutex_);
   return sessions_.erase(id) > 0;

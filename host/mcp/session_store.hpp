@@ -14,8 +14,17 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lagentry::host::mcp {
+
+// A connect link handed out as a URL elicitation: once the user has
+// connected the provider, the session's stream gets notifications/elicitation/complete.
+struct PendingElicitation {
+  std::string id;
+  std::string provider;
+  std::int64_t since_ms = 0;  // a connection updated after this completes it
+};
 
 struct Session {
   std::string id;                  // visible ASCII, 43 random base64url characters
@@ -26,8 +35,11 @@ struct Session {
   bool url_elicitation = false;    // the client declared capabilities.elicitation.url
   ToolFilter filter;
   bool discover_tools = false;     // ?tools=discover: three meta-tools instead of all
+  std::vector<PendingElicitation> elicitations;  // at most kMaxPendingElicitations, oldest first
   std::chrono::steady_clock::time_point last_used;
 };
+
+inline constexpr std::size_t kMaxPendingElicitations = 16;
 
 class SessionStore {
  public:
@@ -39,6 +51,10 @@ class SessionStore {
   // The live session with this id, its idle time reset; nullopt when unknown or expired.
   std::optional<Session> find(const std::string& id);
   bool erase(const std::string& id);
+  // Remembers an elicitation of the session (the oldest goes beyond the cap).
+  void add_elicitation(const std::string& id, PendingElicitation elicitation);
+  // Forgets one once its completion was sent.
+  void drop_elicitation(const std::string& id, const std::string& elicitation_id);
   std::size_t size() const;
 
  private:

@@ -8,8 +8,13 @@
 #include "tests/support/oauth_flow.hpp"
 #include "tests/support/sandbox_process.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <sys/socket.h>
 
 #include <filesystem>
 
@@ -68,6 +73,43 @@ struct McpSession {
   }
 };
 
+// A GET /mcp stream read as it arrives, over a plain socket.
+class EventStreamReader {
+ public:
+  EventStreamReader(unsigned short port, const std::string& session_id) : socket_(io_) {
+    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    timeval timeout{0, 200000};  // reads return every 200 ms so the deadline is checked
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const std::string request = "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + std::string(kTestApiKey) +
+                                "\r\nAccept: text/event-stream\r\nMCP-Session-Id: " + session_id +
+                                "\r\nMCP-Protocol-Version: 2025-11-25\r\n\r\n";
+    boost::asio::write(socket_, boost::asio::buffer(request));
+  }
+  // Reads until `text` arrived (true) or `seconds` passed or the stream closed (false).
+  bool wait_for(const std::string& text, int seconds = 10) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (received_.find(text) == std::string::npos) {
+      if (closed_ || std::chrono::steady_clock::now() > deadline) return false;
+      char chunk[4096];
+      const ssize_t n = ::recv(socket_.native_handle(), chunk, sizeof chunk, 0);
+      if (n == 0) closed_ = true;
+      if (n > 0) received_.append(chunk, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  // Waits for the server to close the stream.
+  bool wait_closed(int seconds = 5) {
+    wait_for("\x01never\x01", seconds);
+    return closed_;
+  }
+  const std::string& received() const { return received_; }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string received_;
+  bool closed_ = false;
+};
 
 }  // namespace
 
@@ -124,12 +166,44 @@ BOOST_AUTO_TEST_CASE(the_transport_follows_the_streamable_http_rules) {
   auto garbage = session.post("{nope");
   BOOST_TEST(garbage.status == 400);
   BOOST_TEST(garbage.json().at("error").at("code").as_int64() == -32700);
-  BOOST_TEST(client.request("GET", "/mcp", "", {{"MCP-Session-Id", session.id}}).status == 405);
+  BOOST_TEST(client.request("GET", "/mcp", "", {{"MCP-Session-Id", session.id}}).status == 406);  // no Accept: text/event-stream
+  BOOST_TEST(client.request("GET", "/mcp", "", {{"Accept", "text/event-stream"}}).status == 400);   // no session
+  BOOST_TEST(client.request("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"MCP-Session-Id", "nope"}}).status == 404);
   auto unknown_tool = session.call("tools/call", R"({"name":"nope","arguments":{}})");
   BOOST_TEST(unknown_tool.at("error").at("code").as_int64() == -32602);
 
   BOOST_TEST(client.request("DELETE", "/mcp", "", {{"MCP-Session-Id", session.id}}).status == 204);
   BOOST_TEST(session.post(R"({"jsonrpc":"2.0","id":2,"method":"ping"})").status == 404);
+}
+
+// GET /mcp: the stream of server notifications. A reload that changes the
+// tools says tools/list_changed; ending the session ends the stream.
+BOOST_AUTO_TEST_CASE(the_stream_announces_tool_changes_and_ends_with_the_session) {
+  HostOptions options;
+  options.plugins = {product_plugin_dir() / "google.so"};
+  HostProcess host(options);
+  McpSession session(host);
+  const json::value init = json::parse(session.client.request("POST", "/mcp?user_email=a@b.c", kInitialize, kMcpHeaders).body);
+  BOOST_TEST(init.at("result").at("capabilities").at("tools").at("listChanged").as_bool());
+
+  EventStreamReader stream(host.port(), session.id);
+  BOOST_REQUIRE_MESSAGE(stream.wait_for("\r\n\r\n: stream open"), stream.received());
+  BOOST_TEST(stream.received().find("HTTP/1.1 200") == 0);
+  BOOST_TEST(stream.received().find("Content-Type: text/event-stream") != std::string::npos);
+  BOOST_TEST(stream.received().find("Content-Length") == std::string::npos);
+  BOOST_TEST(session.call("ping").at("result").as_object().empty(), "requests go on beside the stream");
+
+  // A reload that changes nothing for the session says nothing; one that adds tools does.
+  HttpClient admin(host.port());
+  BOOST_REQUIRE(admin.post_json("/admin/plugins/reload", "").status == 200);
+  BOOST_TEST(!stream.wait_for("list_changed", 2));
+  fs::copy_file(product_plugin_dir() / "slack.so", host.plugin_dir() / "slack.so");
+  BOOST_REQUIRE(admin.post_json("/admin/plugins/reload", "").status == 200);
+  BOOST_TEST(stream.wait_for(R"(data: {"jsonrpc":"2.0","method":"notifications/tools/list_changed"})"), stream.received());
+  BOOST_TEST(session.tool_names().size() > 20u);
+
+  BOOST_TEST(session.client.request("DELETE", "/mcp", "", {{"MCP-Session-Id", session.id}}).status == 204);
+  BOOST_TEST(stream.wait_closed(), "the stream ends with its session");
 }
 
 BOOST_AUTO_TEST_CASE(tools_follow_the_manifests_and_the_url_filters) {

@@ -254,8 +254,8 @@ BOOST_AUTO_TEST_CASE(sessions_are_server_side_strict_and_end_with_their_key) {
   }
   // No secret on the settings page.
   auto settings = get_page(host, "/console/settings", cookie);
-  for (const std::string secret : {std::string(kTestApiKey), std::string(kTestEncryptionKey), operator_key,
-                                   std::string("sandbox-client-secret")})
+  const std::vector<std::string> secrets{kTestApiKey, kTestEncryptionKey, operator_key, "sandbox-client-secret"};
+  for (const auto& secret : secrets)
     BOOST_TEST(settings.body.find(secret) == std::string::npos);
   BOOST_TEST(settings.body.find("https://lagentry.example.com") != std::string::npos);
 

@@ -11,6 +11,7 @@ const require = createRequire(path.join(path.resolve(nodeModules), "noop.js"));
 const { Client } = require("@modelcontextprotocol/sdk/client/index.js");
 const { StreamableHTTPClientTransport } = require("@modelcontextprotocol/sdk/client/streamableHttp.js");
 const { StdioClientTransport } = require("@modelcontextprotocol/sdk/client/stdio.js");
+const { ElicitationCompleteNotificationSchema } = require("@modelcontextprotocol/sdk/types.js");
 
 const failures = [];
 const check = (ok, what) => {
@@ -40,7 +41,6 @@ async function allTools(client) {
   return { tools, pages };
 }
 
-// Follows the provider's consent (the sandbox approves at once) to the host's callback.
 // What a person does with a connect link: open it (the host moves the token
 // into a cookie), press Connect on the page, consent at the provider (the
 // sandbox consents at once), and land back on the page. Answers the final URL.
@@ -188,6 +188,9 @@ try {
 
   // --- connect on demand with URL elicitation, then the same call succeeds -----------------
   const eliciting = await connect(newUser, { elicitation: { url: {} } });
+  // The SDK opens the GET /mcp stream by itself; completions arrive there.
+  const completed = [];
+  eliciting.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => completed.push(n.params.elicitationId));
   let required = null;
   try {
     await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
@@ -200,6 +203,8 @@ try {
   if (elicitation?.url) {
     const landed = await consent(elicitation.url);
     check(new URL(landed, base).searchParams.get("status") === "connected", `the user connects on the connect page (${landed})`);
+    for (let i = 0; i < 50 && !completed.includes(elicitation.elicitationId); i++) await new Promise((r) => setTimeout(r, 100));
+    check(completed.includes(elicitation.elicitationId), "notifications/elicitation/complete names the elicitation: " + completed);
     const retried = await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
     check(!retried.isError && retried.structuredContent?.items?.length > 0, "the same call succeeds after connecting");
   }
