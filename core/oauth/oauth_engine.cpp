@@ -6,6 +6,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/log/logger.hpp"
 #include "core/oauth/refresh_lease.hpp"
+#include "core/oauth/token_check.hpp"
 #include "core/runtime/connection_fetcher.hpp"
 #include "core/runtime/operation_runner.hpp"
 #include "core/store/clock.hpp"
@@ -137,6 +138,8 @@ asio::awaitable<ProviderEntry> OAuthEngine::resolve(const std::string& name) {
   resolved->oauth.authorization_url = field("authorization_endpoint");
   resolved->oauth.token_url = field("token_endpoint");
   if (resolved->oauth.revoke_url.empty()) resolved->oauth.revoke_url = field("revocation_endpoint");
+  if (resolved->oauth.introspection_url.empty()) resolved->oauth.introspection_url = field("introspection_endpoint");
+  if (resolved->oauth.userinfo_url.empty()) resolved->oauth.userinfo_url = field("userinfo_endpoint");
   {
     std::lock_guard lock(discovered_mutex_);
     discovered_[name] = resolved;
@@ -432,22 +435,22 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
   auto response = co_await http_.send(std::move(request));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms(), &current);
-  if (auto* error = std::get_if<TokenError>(&parsed)) {
-    if (error->needs_reauth()) {
-      connections_.set_status(connection.id, "needs_reauth");
-      record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "reauth_required", 401, error->error);
-      emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider.name, connection.id);
-      log::warn(kLog, "refresh of " + connection.id + " refused (" + error->error + "): marked needs_reauth");
-      throw ApiError(http_status::unauthorized, "reauth_required",
-                     "the provider refused the refresh token; the user must authorize again",
-                     provider_error_details(*error));
-    }
-    record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", error->error, 502);
-    emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider.name, connection.id);
-    throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
-                   provider_error_details(*error));
-  }
+  if (auto* error = std::get_if<TokenError>(&parsed)) refresh_refused(connection, provider.name, *error);
   TokenSet& fresh = std::get<TokenSet>(parsed);
+  if (current.user && !current.user->refresh_token.empty() && current.user->expires_at_ms != 0) {
+    // Slack's token rotation expires the authed_user token as well: it has
+    // its own refresh token, and its refresh answers it at the top level.
+    runtime::UpstreamRequest user_request = refresh_request(provider.oauth, client, current.user->refresh_token);
+    auto user_response = co_await http_.send(std::move(user_request));
+    plugin::OAuthDescriptor top_level = provider.oauth;
+    top_level.token_response_path.clear();
+    auto user_parsed = parse_token_response(top_level, user_response, store::now_ms());
+    if (auto* error = std::get_if<TokenError>(&user_parsed)) refresh_refused(connection, provider.name, *error);
+    Tokens user = std::get<TokenSet>(user_parsed).primary;
+    if (user.refresh_token.empty()) user.refresh_token = current.user->refresh_token;
+    if (user.scope.empty()) user.scope = current.user->scope;
+    fresh.user = std::move(user);
+  }
   const auto sealed = keys_.seal(fresh.to_json(), store::ConnectionStore::token_aad(connection.id));
   const bool stored = connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms);
   if (stored) lease.ended();  // replace_tokens() ended the lease with the new tokens
@@ -458,6 +461,69 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   }
   record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "ok", 200);
   co_return Access{connection.id, std::move(fresh), connection.metadata};
+}
+
+asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, const std::string& user_email,
+                                                  const std::string& provider_name, bool remote) {
+  Access current = co_await access(tenant_id, user_email, provider_name);
+  if (!remote) co_return Validation{"local", std::move(current)};
+  const ProviderEntry entry = co_await resolve(provider_name);
+  const auto& provider = *entry.descriptor;
+  const ClientConfig client = client_for(provider);
+  for (int attempt = 0;; ++attempt) {
+    auto check = token_check_request(provider.oauth, client, current.tokens.primary.access_token);
+    if (!check) co_return Validation{"local", std::move(current)};  // the provider offers no way to ask
+    runtime::UpstreamRequest request = check->request;
+    auto response = co_await http_.send(std::move(request));
+    const TokenVerdict verdict = token_verdict(provider.oauth, *check, response);
+    if (verdict.liveness == TokenLiveness::alive) {
+      record(tenant_id, user_email, provider.name, "auth.validate", "ok", 200, check->method);
+      co_return Validation{check->method, std::move(current)};
+    }
+    if (verdict.liveness == TokenLiveness::unknown) {
+      record(tenant_id, user_email, provider.name, "auth.validate", "upstream_error", 502, verdict.detail);
+      throw ApiError(http_status::bad_gateway, "upstream_error",
+                     "the provider could not check the token (" + verdict.detail + "); try again");
+    }
+    const bool refreshable = !current.tokens.primary.refresh_token.empty();
+    if (verdict.liveness == TokenLiveness::refused && attempt == 0 && refreshable) {
+      // Refused, not gone: a refresh decides (a dead grant throws reauth_required there).
+      Access refreshed = co_await refresh(tenant_id, user_email, provider_name);
+      current = std::move(refreshed);
+      continue;
+    }
+    mark_needs_reauth(tenant_id, user_email, provider.name, verdict.detail);
+    throw ApiError(http_status::unauthorized, "reauth_required",
+                   "the provider no longer accepts this " + provider.name + " connection (" + verdict.detail +
+                       "); the user must authorize again");
+  }
+}
+
+void OAuthEngine::mark_needs_reauth(const std::string& tenant_id, const std::string& user_email,
+                                    const std::string& provider_name, const std::string& reason) {
+  access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
+  auto connection = connections_.find(tenant_id, user_email, provider_name);
+  if (!connection || connection->status == "needs_reauth") return;
+  connections_.set_status(connection->id, "needs_reauth");
+  record(tenant_id, user_email, provider_name, "auth.needs_reauth", "reauth_required", 401, reason.substr(0, 64));
+  emit("connection.needs_reauth", tenant_id, user_email, provider_name, connection->id);
+  log::warn(kLog, "the provider refused " + connection->id + " (" + reason.substr(0, 64) + "): marked needs_reauth");
+}
+
+void OAuthEngine::refresh_refused(const store::Connection& connection, const std::string& provider,
+                                  const TokenError& error) {
+  if (error.needs_reauth()) {
+    connections_.set_status(connection.id, "needs_reauth");
+    record(connection.tenant_id, connection.user_email, provider, "auth.refresh", "reauth_required", 401, error.error);
+    emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider, connection.id);
+    log::warn(kLog, "refresh of " + connection.id + " refused (" + error.error + "): marked needs_reauth");
+    throw ApiError(http_status::unauthorized, "reauth_required",
+                   "the provider refused the refresh token; the user must authorize again", provider_error_details(error));
+  }
+  record(connection.tenant_id, connection.user_email, provider, "auth.refresh", error.error, 502);
+  emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider, connection.id);
+  throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
+                 provider_error_details(error));
 }
 
 asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id, const std::string& user_email,

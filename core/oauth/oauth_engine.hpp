@@ -78,6 +78,13 @@ struct Access {
   std::string metadata;
 };
 
+// What validate found: how the token was checked ("provider",
+// "introspection", "userinfo" or "local") and the usable tokens.
+struct Validation {
+  std::string checked;
+  Access access;
+};
+
 struct RevokeOutcome {
   bool revoked_upstream = false;
   std::string upstream_error;  // empty when the provider confirmed (or has no endpoint)
@@ -110,6 +117,17 @@ class OAuthEngine {
   // Refreshes now (single-flight with concurrent callers).
   boost::asio::awaitable<Access> refresh(const std::string& tenant_id, const std::string& user_email,
                                          const std::string& provider);
+  // Checks the connection: refreshed first when expiring, then, with
+  // `remote`, the provider is asked (core/oauth/token_check.hpp). A refused
+  // token is refreshed and asked about once more; a grant the provider says
+  // is gone marks the connection needs_reauth and throws 401
+  // reauth_required; a provider that cannot answer is 502 upstream_error.
+  boost::asio::awaitable<Validation> validate(const std::string& tenant_id, const std::string& user_email,
+                                              const std::string& provider, bool remote);
+  // The provider said the grant is gone (validate, or a plugin that saw
+  // Slack's token_revoked): needs_reauth, recorded and announced once.
+  void mark_needs_reauth(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
+                         const std::string& reason);
   boost::asio::awaitable<RevokeOutcome> revoke(const std::string& tenant_id, const std::string& user_email,
                                                const std::string& provider);
 
@@ -128,6 +146,9 @@ class OAuthEngine {
   boost::asio::awaitable<Access> lead_refresh(const store::Connection& connection, bool forced);
   boost::asio::awaitable<Connected> finish(std::string provider_name, std::string code, std::string state_value,
                                            std::optional<store::OAuthState> state);
+  // The token endpoint refused a refresh: needs_reauth for a dead grant
+  // (401 reauth_required), else 502 token_refresh_failed. Always throws.
+  [[noreturn]] void refresh_refused(const store::Connection& connection, const std::string& provider, const TokenError& error);
   ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
   store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
   TokenSet open_tokens(const store::Connection& connection) const;

@@ -169,6 +169,10 @@ UpstreamRequest revocation_request(const OAuthDescriptor& d, const ClientConfig&
   return r;
 }
 
+UpstreamRequest introspection_request(const OAuthDescriptor& d, const ClientConfig& client, const std::string& token) {
+  return token_endpoint_request(d.introspection_url, d, client, {{"token", token}, {"token_type_hint", "access_token"}});
+}
+
 bool TokenError::needs_reauth() const {
   return error == "invalid_grant" || error == "invalid_refresh_token" || error == "token_revoked" ||
          error == "invalid_token";

@@ -2,7 +2,7 @@
 // descriptor: authorization URLs (RFC 6749 4.1.1 + RFC 7636 PKCE S256),
 // token requests with each client authentication method, token response
 // parsing (including Slack's authed_user and HTTP-200 errors), and RFC 7009
-// revocation requests. No I/O here; the engine sends what these build.
+// revocation and RFC 7662 introspection requests. No I/O here; the engine sends what these build.
 #pragma once
 
 #include "core/oauth/token_set.hpp"
@@ -44,6 +44,9 @@ runtime::UpstreamRequest refresh_request(const plugin::OAuthDescriptor& descript
                                          const std::string& refresh_token);
 runtime::UpstreamRequest revocation_request(const plugin::OAuthDescriptor& descriptor, const ClientConfig& client,
                                             const std::string& token);
+// RFC 7662: asks descriptor.introspection_url whether `token` is active.
+runtime::UpstreamRequest introspection_request(const plugin::OAuthDescriptor& descriptor, const ClientConfig& client,
+                                               const std::string& token);
 
 // An error answered by the token endpoint.
 struct TokenError {

@@ -127,6 +127,21 @@ ClientAuth parse_client_auth(const std::string& where, const std::string& text) 
   throw ManifestError(where, "must be one of basic, form, json");
 }
 
+TokenCheckDescriptor parse_token_check(const json::value& value, const std::string& path) {
+  Reader r(value, path);
+  TokenCheckDescriptor d;
+  d.url = r.string("url", true);
+  require_http_url(r.at("url"), d.url, true);
+  d.method = r.string("method", false, "GET");
+  if (d.method != "GET" && d.method != "POST") throw ManifestError(r.at("method"), "must be GET or POST");
+  d.token_field = r.string("token_field", false);
+  if (!d.token_field.empty() && d.method != "POST") throw ManifestError(r.at("token_field"), "needs method POST");
+  d.ok_field = r.string("ok_field", false);
+  d.error_field = r.string("error_field", false, "error");
+  d.dead_errors = r.strings("dead_errors");
+  return d;
+}
+
 OAuthDescriptor parse_oauth(const json::value& value, const std::string& path) {
   Reader r(value, path);
   OAuthDescriptor d;
@@ -153,6 +168,11 @@ OAuthDescriptor parse_oauth(const json::value& value, const std::string& path) {
   d.token_response_path = r.string("token_response_path", false);
   d.post_connect_operation = r.string("post_connect", false);
   d.revoke_operation = r.string("revoke", false);
+  if (const json::value* check = r.find("token_check")) d.token_check = parse_token_check(*check, r.at("token_check"));
+  d.introspection_url = r.string("introspection_url", false);
+  require_http_url(r.at("introspection_url"), d.introspection_url, false);
+  d.userinfo_url = r.string("userinfo_url", false);
+  require_http_url(r.at("userinfo_url"), d.userinfo_url, false);
   d.env_prefix = r.string("env_prefix", false);
   for (char c : d.env_prefix)
     if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
@@ -380,6 +400,9 @@ json::object to_json(const ProviderDescriptor& provider) {
                      {"client_auth", to_string(o.client_auth)}};
   if (!o.issuer.empty()) oauth["issuer"] = o.issuer;
   if (!o.user_scopes.empty()) oauth["user_scopes"] = to_array(o.user_scopes);
+  if (o.token_check) oauth["token_check"] = o.token_check->url;
+  if (!o.introspection_url.empty()) oauth["introspection_url"] = o.introspection_url;
+  if (!o.userinfo_url.empty()) oauth["userinfo_url"] = o.userinfo_url;
   return {{"name", provider.name},
           {"display_name", provider.display_name},
           {"oauth", std::move(oauth)},

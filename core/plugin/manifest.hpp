@@ -21,6 +21,17 @@ enum class ClientAuth { basic, form, json };
 // auth.revoke) by presenting the token itself as a bearer token.
 enum class RevokeAuth { client, bearer };
 
+// How to ask the provider whether an access token still works (validate):
+// a request to `url` carrying the token, and how to read the answer.
+struct TokenCheckDescriptor {
+  std::string url;
+  std::string method = "GET";            // GET or POST
+  std::string token_field;               // "": Authorization: Bearer; else the form field that carries it (POST)
+  std::string ok_field;                  // a JSON boolean that must be true (Slack's "ok"); "": any 2xx
+  std::string error_field = "error";     // where a failed answer names its error
+  std::vector<std::string> dead_errors;  // errors that mean the grant itself is gone (Slack: token_revoked, ...)
+};
+
 // An OAuth 2.0 authorization server, described as data (see docs/plugin-abi.md).
 struct OAuthDescriptor {
   std::string authorization_url;
@@ -39,6 +50,11 @@ struct OAuthDescriptor {
   std::string post_connect_operation;      // plugin operation run after connect
   std::string revoke_operation;            // plugin operation that builds the revoke call
   std::string env_prefix;                  // GOOGLE -> GOOGLE_CLIENT_ID, ...
+  // Validate asks the provider through the first of these that is set:
+  // the provider's own check, RFC 7662 introspection, OIDC userinfo.
+  std::optional<TokenCheckDescriptor> token_check;
+  std::string introspection_url;           // discovered as introspection_endpoint
+  std::string userinfo_url;                // discovered as userinfo_endpoint
 };
 
 struct ProviderDescriptor {

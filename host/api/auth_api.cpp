@@ -181,12 +181,19 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
                },
                Access::open);
 
+  // Asks the provider unless ?remote=false (then only the stored state and expiry count).
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/validate", [&](RequestContext& ctx) -> awaitable<Response> {
-    auto access = co_await engine.access(ctx.tenant(), required_user(ctx), ctx.param("provider"));
+    const std::string remote = ctx.query("remote").value_or("true");
+    if (remote != "true" && remote != "false")
+      throw ApiError(http::status::bad_request, "invalid_request", "remote must be true or false");
+    auto checked = co_await engine.validate(ctx.tenant(), required_user(ctx), ctx.param("provider"), remote == "true");
+    json::array scopes;
+    for (const auto& scope : oauth::split_scopes(checked.access.tokens.primary.scope)) scopes.emplace_back(scope);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"valid", true},
-                                                           {"scopes", access.tokens.primary.scope},
-                                                           {"expires_at", expiry(access.tokens.primary.expires_at_ms)}});
+                                                           {"checked", checked.checked},
+                                                           {"scopes", std::move(scopes)},
+                                                           {"expires_at", expiry(checked.access.tokens.primary.expires_at_ms)}});
   });
 
   auto refresh = [&](RequestContext& ctx) -> awaitable<Response> {

@@ -23,8 +23,11 @@ std::string text_of(const json::value& body, std::string_view key) {
 
 // Slack's own error names ({"ok":false,"error":name}).
 Failure from_slack_error(const std::string& error, const json::value& body) {
-  if (one_of(error, {"invalid_auth", "not_authed", "token_expired", "token_revoked", "account_inactive"}))
-    return {401, "unauthorized", "Slack refused the token (" + error + ")"};
+  // Gone for good: the user must authorize again (the host marks the connection).
+  if (one_of(error, {"invalid_auth", "token_revoked", "account_inactive"}))
+    return {401, "reauth_required", "Slack no longer accepts this connection (" + error + "); the user must authorize again"};
+  // Expired or missing: the host refreshes the token (rotation) and tries once more.
+  if (one_of(error, {"not_authed", "token_expired"})) return {401, "unauthorized", "Slack refused the token (" + error + ")"};
   if (error == "missing_scope") {
     const std::string needed = text_of(body, "needed");
     return {403, "insufficient_scope",

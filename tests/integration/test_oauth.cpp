@@ -69,6 +69,86 @@ BOOST_AUTO_TEST_CASE(google_connect_validate_refresh_revoke) {
   BOOST_TEST(gone.error_code() == "not_connected");
 }
 
+// Validate asks each provider (its own check). After the user withdrew the
+// app's access at the provider, validate says so: 401 reauth_required and
+// the connection needs re-authorization; a Slack call fails the same way.
+BOOST_AUTO_TEST_CASE(validate_asks_the_provider_and_finds_dead_grants) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  HttpClient api(host.port());
+  const std::vector<std::string> providers{"google", "slack", "atlassian", "bitbucket"};
+  for (const auto& provider : providers) {
+    connect(host, sandbox, provider);
+    auto remote = api.get("/api/v1/unified/auth/" + provider + "/validate?user_email=" + kUser);
+    BOOST_REQUIRE_MESSAGE(remote.status == 200, provider << ": " << remote.body);
+    BOOST_TEST(remote.json().at("checked").as_string() == "provider", provider);
+    BOOST_TEST(remote.json().at("scopes").is_array(), provider);
+    auto local = api.get("/api/v1/unified/auth/" + provider + "/validate?user_email=" + kUser + "&remote=false");
+    BOOST_TEST(local.json().at("checked").as_string() == "local", provider);
+  }
+  BOOST_TEST(api.get("/api/v1/unified/auth/google/validate?user_email=" + kUser + "&remote=maybe").status == 400);
+  const auto checks_before = sandbox.control("GET", "stats").at("calls").as_object();
+  BOOST_TEST(checks_before.contains("oauth2.googleapis.com POST /tokeninfo"));
+  BOOST_TEST(checks_before.contains("slack.com POST /api/auth.test"));
+
+  for (const auto& provider : providers)
+    sandbox.control("POST", "grants/revoke", R"({"provider":")" + provider + "\"}");
+  // Before asking, the host still believes in the tokens.
+  BOOST_TEST(api.get("/api/v1/unified/auth/slack/validate?user_email=" + kUser + "&remote=false").status == 200);
+  for (const auto& provider : providers) {
+    auto dead = api.get("/api/v1/unified/auth/" + provider + "/validate?user_email=" + kUser);
+    BOOST_TEST(dead.status == 401, provider << ": " << dead.body);
+    BOOST_TEST(dead.error_code() == "reauth_required", provider << ": " << dead.body);
+    const auto status = status_of(host, provider);
+    BOOST_TEST(status.at("status").as_string() == "needs_reauth", provider);
+    BOOST_TEST(status.at("needs_reauth").as_bool(), provider);
+  }
+  // Recorded once (the activity log is written in batches: give it a moment).
+  std::size_t recorded = 0;
+  for (int i = 0; i < 40 && recorded == 0; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto activity = api.get("/api/v1/unified/activity?provider=slack&action=auth.needs_reauth").json();
+    recorded = activity.at("items").as_array().size();
+  }
+  BOOST_TEST(recorded == 1u);
+}
+
+// A Slack call whose token was revoked (Slack answers HTTP 200
+// token_revoked) is 401 reauth_required, not the API key's 401
+// unauthorized, and marks the connection.
+BOOST_AUTO_TEST_CASE(a_revoked_slack_token_needs_reauthorization) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "slack");
+  HttpClient api(host.port());
+  BOOST_REQUIRE(api.get("/api/v1/unified/connectors/slack-channels/items?user_email=" + kUser).status == 200);
+  sandbox.control("POST", "grants/revoke", R"({"provider":"slack"})");
+  auto refused = api.get("/api/v1/unified/connectors/slack-channels/items?user_email=" + kUser);
+  BOOST_TEST(refused.status == 401, refused.body);
+  BOOST_TEST(refused.error_code() == "reauth_required", refused.body);
+  BOOST_TEST(status_of(host, "slack").at("needs_reauth").as_bool());
+  // Marked: the next call does not reach Slack.
+  BOOST_TEST(api.get("/api/v1/unified/connectors/slack-channels/items?user_email=" + kUser).error_code() == "reauth_required");
+}
+
+// With Slack's token rotation, a refresh renews the authed_user token (used
+// for search) as well as the bot token.
+BOOST_AUTO_TEST_CASE(slack_rotation_refreshes_the_user_token_too) {
+  SandboxProcess sandbox;
+  sandbox.control("POST", "settings", R"({"slack_token_rotation":true})");
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "slack");
+  HttpClient api(host.port());
+  const std::string search = "/api/v1/unified/connectors/slack-messages/search?user_email=" + kUser + "&q=hello";
+  BOOST_REQUIRE(api.get(search).status == 200);
+  // Both tokens expire; Slack answers token_expired; the host refreshes once and retries.
+  sandbox.control("POST", "tokens/expire", R"({"all":true})");
+  const auto refreshes = sandbox.grants("refresh_token");
+  auto after = api.get(search);
+  BOOST_TEST(after.status == 200, after.body);
+  BOOST_TEST(sandbox.grants("refresh_token") == refreshes + 2, "the bot token and the user token");
+}
+
 BOOST_AUTO_TEST_CASE(states_are_single_use_provider_bound_and_expiring) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox, {{"LAGENTRY_STATE_TTL_SECONDS", "1"}}));
@@ -393,7 +473,8 @@ BOOST_AUTO_TEST_CASE(a_provider_defined_only_by_a_descriptor_file) {
   // Explicit endpoints, client_secret_post.
   { std::ofstream(providers / "corp.json") << R"({"name":"corp-sso","oauth":{
         "authorization_url":"https://accounts.google.com/o/oauth2/v2/auth","token_url":"https://oauth2.googleapis.com/token",
-        "scopes":["email"],"client_auth":"form","pkce":true,"env_prefix":"CORP"}})"; }
+        "scopes":["email"],"client_auth":"form","pkce":true,"env_prefix":"CORP",
+        "userinfo_url":"https://www.googleapis.com/oauth2/v2/userinfo"}})"; }
   HostProcess host(oauth_host(sandbox, {{"LAGENTRY_PROVIDERS_DIR", providers.string()},
                                         {"ACME_CLIENT_ID", "sandbox-client-id"},
                                         {"ACME_CLIENT_SECRET", "sandbox-client-secret"},
@@ -408,12 +489,21 @@ BOOST_AUTO_TEST_CASE(a_provider_defined_only_by_a_descriptor_file) {
   BOOST_TEST(acme.authorization_url.find("code_challenge_method=S256") != std::string::npos);
   BOOST_TEST(status_of(host, "acme-idp").at("connected").as_bool());
   BOOST_TEST(api.post_json("/api/v1/unified/auth/acme-idp/refresh?user_email=" + kUser, "{}").status == 200);
+  // Validate asks the discovered RFC 7662 introspection endpoint.
+  auto introspected = api.get("/api/v1/unified/auth/acme-idp/validate?user_email=" + kUser);
+  BOOST_TEST(introspected.status == 200, introspected.body);
+  BOOST_TEST(introspected.json().at("checked").as_string() == "introspection", introspected.body);
   auto revoked = api.request("DELETE", "/api/v1/unified/auth/acme-idp/revoke?user_email=" + kUser);
   BOOST_TEST(revoked.json().at("provider_revoked").as_bool(), revoked.body);  // revocation_endpoint was discovered
   BOOST_TEST(host.log().find("discovered endpoints of acme-idp") != std::string::npos);
 
   connect(host, sandbox, "corp-sso");
   BOOST_TEST(status_of(host, "corp-sso").at("connected").as_bool());
+  auto userinfo = api.get("/api/v1/unified/auth/corp-sso/validate?user_email=" + kUser);
+  BOOST_TEST(userinfo.json().at("checked").as_string() == "userinfo", userinfo.body);
+  sandbox.control("POST", "grants/revoke", R"({"provider":"google"})");  // both descriptors use the sandbox's Google
+  auto gone = api.get("/api/v1/unified/auth/corp-sso/validate?user_email=" + kUser);
+  BOOST_TEST(gone.error_code() == "reauth_required", gone.body);
   fs::remove_all(providers);
 }
 

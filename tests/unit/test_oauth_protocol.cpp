@@ -2,6 +2,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/secret_box.hpp"
 #include "core/oauth/oauth_protocol.hpp"
+#include "core/oauth/token_check.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -154,6 +155,54 @@ BOOST_AUTO_TEST_CASE(revocation_requests) {
 BOOST_AUTO_TEST_CASE(scopes_split_on_commas_and_spaces) {
   auto scopes = oauth::split_scopes("a, b c,,d");
   BOOST_TEST(scopes == (std::vector<std::string>{"a", "b", "c", "d"}), boost::test_tools::per_element());
+}
+
+// Validate's question to the provider: the token rides in a header or a
+// form field (never in a URL), and each kind of answer means one thing.
+BOOST_AUTO_TEST_CASE(token_checks_ask_the_provider_and_read_its_answer) {
+  using oauth::TokenLiveness;
+  const oauth::ClientConfig client{"id", "secret", "https://host/cb"};
+  plugin::OAuthDescriptor slack;
+  slack.token_check = plugin::TokenCheckDescriptor{"https://slack.com/api/auth.test", "POST", "", "ok", "error",
+                                                   {"invalid_auth", "token_revoked", "account_inactive"}};
+  auto check = oauth::token_check_request(slack, client, "xoxb-secret");
+  BOOST_REQUIRE(check);
+  BOOST_TEST(check->method == "provider");
+  BOOST_TEST(check->request.headers.at("Authorization") == "Bearer xoxb-secret");
+  BOOST_TEST(check->request.url.find("xoxb") == std::string::npos);
+  auto verdict = [&](const plugin::OAuthDescriptor& d, const oauth::TokenCheck& c, int status, const std::string& body) {
+    return oauth::token_verdict(d, c, runtime::UpstreamResponse{status, {}, body, ""}).liveness;
+  };
+  BOOST_TEST((verdict(slack, *check, 200, R"({"ok":true,"user":"alice"})") == TokenLiveness::alive));
+  BOOST_TEST((verdict(slack, *check, 200, R"({"ok":false,"error":"token_revoked"})") == TokenLiveness::dead));
+  BOOST_TEST((verdict(slack, *check, 200, R"({"ok":false,"error":"token_expired"})") == TokenLiveness::refused));
+  BOOST_TEST((verdict(slack, *check, 503, "") == TokenLiveness::unknown));
+  BOOST_TEST((verdict(slack, *check, 0, "") == TokenLiveness::unknown));
+  BOOST_TEST((verdict(slack, *check, 429, "") == TokenLiveness::unknown));
+
+  plugin::OAuthDescriptor google;
+  google.token_check = plugin::TokenCheckDescriptor{"https://oauth2.googleapis.com/tokeninfo", "POST", "access_token"};
+  auto tokeninfo = oauth::token_check_request(google, client, "ya29.a+b");
+  BOOST_TEST(tokeninfo->request.body == "access_token=ya29.a%2Bb");
+  BOOST_TEST(!tokeninfo->request.headers.count("Authorization"));
+  BOOST_TEST((verdict(google, *tokeninfo, 400, R"({"error":"invalid_token"})") == TokenLiveness::refused));
+  BOOST_TEST((verdict(google, *tokeninfo, 200, R"({"scope":"email"})") == TokenLiveness::alive));
+  BOOST_TEST((verdict(google, *tokeninfo, 403, "") == TokenLiveness::alive), "recognised, only not allowed");
+
+  plugin::OAuthDescriptor standard;
+  standard.introspection_url = "https://idp.example.com/introspect";
+  standard.userinfo_url = "https://idp.example.com/userinfo";
+  auto introspection = oauth::token_check_request(standard, client, "at");
+  BOOST_TEST(introspection->method == "introspection");
+  BOOST_TEST(introspection->request.body.find("token=at") != std::string::npos);
+  BOOST_TEST(introspection->request.body.find("client_secret=secret") != std::string::npos);
+  BOOST_TEST((verdict(standard, *introspection, 200, R"({"active":false})") == TokenLiveness::refused));
+  BOOST_TEST((verdict(standard, *introspection, 200, R"({"active":true})") == TokenLiveness::alive));
+  BOOST_TEST((verdict(standard, *introspection, 200, "not json") == TokenLiveness::unknown));
+  standard.introspection_url.clear();
+  BOOST_TEST(oauth::token_check_request(standard, client, "at")->method == "userinfo");
+  standard.userinfo_url.clear();
+  BOOST_TEST(!oauth::token_check_request(standard, client, "at"), "nothing to ask: validate is local");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,12 +12,19 @@ BOOST_AUTO_TEST_CASE(ok_answers_are_not_failures) {
   BOOST_TEST(!slack::classify(200, json::parse(R"({"ok":true,"channels":[]})")).has_value());
 }
 
-BOOST_AUTO_TEST_CASE(token_errors_are_unauthorized) {
-  for (const char* error : {"invalid_auth", "not_authed", "token_expired", "token_revoked"}) {
+// An expired or missing token can be refreshed; a revoked grant cannot.
+BOOST_AUTO_TEST_CASE(token_errors_are_unauthorized_or_reauth_required) {
+  for (const char* error : {"not_authed", "token_expired"}) {
     auto failure = slack::classify(200, json::object{{"ok", false}, {"error", error}});
     BOOST_REQUIRE(failure);
     BOOST_TEST(failure->status == 401, error);
     BOOST_TEST(failure->code == "unauthorized");
+  }
+  for (const char* error : {"invalid_auth", "token_revoked", "account_inactive"}) {
+    auto failure = slack::classify(200, json::object{{"ok", false}, {"error", error}});
+    BOOST_REQUIRE(failure);
+    BOOST_TEST(failure->status == 401, error);
+    BOOST_TEST(failure->code == "reauth_required", error);
   }
 }
 

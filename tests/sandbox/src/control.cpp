@@ -85,6 +85,21 @@ Response expire_tokens(State& state, const Request& request) {
   return json_response(200, json::object{{"expired", n}});
 }
 
+// The user withdrew the app's access at the provider (Google's "third-party
+// access" page, Slack's app management): every grant of that provider dies.
+Response revoke_grants(State& state, const Request& request) {
+  auto body = request.json();
+  const auto* name = body.is_object() ? body.as_object().if_contains("provider") : nullptr;
+  if (!name || !name->is_string()) return bad_request("give {\"provider\":\"google|slack|atlassian|bitbucket\"}");
+  long n = 0;
+  for (auto& [value, token] : state.tokens) {
+    if (provider_name(token.provider) != name->as_string() || token.revoked) continue;
+    token.revoked = true;
+    ++n;
+  }
+  return json_response(200, json::object{{"revoked", n}});
+}
+
 Response consent(State& state, const Request& request) {
   auto body = request.json();
   if (!body.is_object() || !body.as_object().contains("deny") || !body.as_object().at("deny").is_bool())
@@ -147,6 +162,7 @@ void add_control_routes(Router& router) {
   router.add(kControlOrigin, "DELETE", "/faults", clear_faults);
   router.add(kControlOrigin, "POST", "/tokens/expire", expire_tokens);
   router.add(kControlOrigin, "POST", "/consent", consent);
+  router.add(kControlOrigin, "POST", "/grants/revoke", revoke_grants);
   router.add(kControlOrigin, "GET|POST", "/settings", settings);
   router.add(kControlOrigin, "POST", "/reset", reset);
   router.add(kControlOrigin, "GET", "/stats", stats);

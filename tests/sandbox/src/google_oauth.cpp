@@ -163,6 +163,24 @@ GoogleAuth google_authenticate(const State& state, const Request& request, std::
   return {nullptr, google_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions")};
 }
 
+// RFC 7662 token introspection. Google itself has none; the standards
+// server the metadata below describes offers it, so providers defined by a
+// descriptor can be validated the standard way.
+Response introspect(State& state, const Request& request) {
+  const TokenRequest client = token_request_from_form(request);
+  if (client.client_id != kClientId || client.client_secret != kClientSecret)
+    return oauth_error(401, "invalid_client", "Unauthorized");
+  auto check = state.check_access(Provider::google, first(request.form(), "token").value_or(""));
+  if (check.status != TokenStatus::ok) return json_response(200, json::object{{"active", false}});
+  const Token& t = *check.token;
+  return json_response(200, json::object{{"active", true},
+                                         {"scope", join(t.scopes, " ")},
+                                         {"client_id", t.client_id},
+                                         {"token_type", "Bearer"},
+                                         {"exp", t.expires_at},
+                                         {"sub", kGoogleUserId}});
+}
+
 // RFC 8414 authorization server metadata, with Google's real endpoints (Google
 // publishes the same document as OpenID discovery). Lets the host's
 // "config-only provider" path be tested with discovery from an issuer URL.
@@ -172,6 +190,8 @@ Response metadata(State&, const Request&) {
                                 {"authorization_endpoint", "https://accounts.google.com/o/oauth2/v2/auth"},
                                 {"token_endpoint", "https://oauth2.googleapis.com/token"},
                                 {"revocation_endpoint", "https://oauth2.googleapis.com/revoke"},
+                                {"introspection_endpoint", "https://oauth2.googleapis.com/introspect"},
+                                {"userinfo_endpoint", "https://www.googleapis.com/oauth2/v2/userinfo"},
                                 {"response_types_supported", json::array{"code"}},
                                 {"grant_types_supported", json::array{"authorization_code", "refresh_token"}},
                                 {"code_challenge_methods_supported", json::array{"plain", "S256"}},
@@ -190,6 +210,7 @@ void add_google_oauth_routes(Router& router) {
   router.add("oauth2.googleapis.com", "POST", "/token", token);
   router.add("oauth2.googleapis.com", "POST", "/revoke", revoke);
   router.add("oauth2.googleapis.com", "GET|POST", "/tokeninfo", tokeninfo);
+  router.add("oauth2.googleapis.com", "POST", "/introspect", introspect);
   router.add("www.googleapis.com", "GET", "/oauth2/v2/userinfo", userinfo);
 }
 
