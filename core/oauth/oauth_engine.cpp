@@ -6,6 +6,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/log/logger.hpp"
 #include "core/oauth/refresh_lease.hpp"
+#include "core/oauth/scope_requirements.hpp"
 #include "core/oauth/token_check.hpp"
 #include "core/runtime/connection_fetcher.hpp"
 #include "core/runtime/operation_runner.hpp"
@@ -171,8 +172,12 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
 
   AuthorizationRequest request;
   request.state = crypto::random_token(32);
-  request.scopes = scopes.empty() ? provider.oauth.scopes : split_scopes(scopes);
-  request.user_scopes = provider.oauth.user_scopes;
+  // Without explicit scopes, what the provider's connectors need, each at
+  // its least privilege (core/oauth/scope_requirements.hpp).
+  ScopeRequest defaults{provider.oauth.scopes, provider.oauth.user_scopes};
+  if (entry.plugin) defaults = scopes_for(entry.plugin->manifest(), provider, {});
+  request.scopes = scopes.empty() ? defaults.scopes : split_scopes(scopes);
+  request.user_scopes = defaults.user_scopes;
   Pkce pkce;
   if (provider.oauth.pkce) {
     pkce = make_pkce();

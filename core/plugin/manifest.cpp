@@ -230,6 +230,8 @@ OperationDescriptor parse_operation(const json::value& value, const std::string&
       require_schema(o.at("result"), *result, m);
       op.result = *result;
     }
+    op.scopes = o.strings("scopes");
+    op.user_scopes = o.strings("user_scopes");
     if (o.find("annotations")) {
       Reader a(*o.find("annotations"), o.at("annotations"));
       op.annotations.read_only = a.boolean("read_only", false);
@@ -430,6 +432,8 @@ json::object to_json(const OperationDescriptor& operation) {
                                     {"destructive", operation.annotations.destructive},
                                     {"idempotent", operation.annotations.idempotent}}}};
   if (!operation.body.is_null()) out["body"] = operation.body;
+  if (!operation.scopes.empty()) out["scopes"] = to_array(operation.scopes);
+  if (!operation.user_scopes.empty()) out["user_scopes"] = to_array(operation.user_scopes);
   return out;
 }
 

@@ -116,6 +116,12 @@ struct OperationDescriptor {
   boost::json::value body;    // JSON Schema of the request body; null: the operation takes none
   boost::json::value result;  // JSON Schema of the reply body (true: anything)
   OperationAnnotations annotations;
+  // The OAuth scopes the operation needs on its connection's token: any one
+  // of them will do, the first is the least privilege (what is asked for).
+  // Empty: the operation checks nothing before it runs. user_scopes: the
+  // same for Slack-style user tokens.
+  std::vector<std::string> scopes;
+  std::vector<std::string> user_scopes;
   bool described = false;          // the manifest gave more than the name
   bool annotations_given = false;  // ... and set its annotations
 };

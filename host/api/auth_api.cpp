@@ -1,6 +1,7 @@
 #include "host/api/auth_api.hpp"
 
 #include "core/oauth/redirect_allowlist.hpp"
+#include "core/oauth/scope_requirements.hpp"
 #include "host/api/callback_page.hpp"
 #include "host/http/responses.hpp"
 
@@ -135,6 +136,27 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
   }
 }
 
+// ?connectors=gmail,drive: exactly the scopes those connectors need (each
+// operation's least privilege), with the provider's base scopes.
+std::string connector_scopes(const oauth::OAuthEngine& engine, const std::string& provider, const std::string& list) {
+  auto entry = engine.providers().find(provider);
+  if (!entry) throw ApiError(http::status::not_found, "unknown_provider", "no loaded plugin provides '" + provider + "'");
+  if (!entry->plugin)
+    throw ApiError(http::status::bad_request, "invalid_request", "connectors= needs a provider with connectors; use scopes=");
+  const auto& manifest = entry->plugin->manifest();
+  std::vector<std::string> names = oauth::split_scopes(list);  // the same "a,b c" splitting
+  for (const auto& name : names) {
+    const auto* connector = manifest.find_connector(name);
+    if (!connector || connector->provider != provider)
+      throw ApiError(http::status::bad_request, "invalid_request",
+                     "'" + name + "' is not a connector of " + provider, json::object{{"field", "connectors"}});
+  }
+  const auto wanted = oauth::scopes_for(manifest, *entry->descriptor, names);
+  std::string joined;
+  for (const auto& scope : wanted.scopes) joined += (joined.empty() ? "" : " ") + scope;
+  return joined;
+}
+
 json::object status_entry(const std::string& provider, const store::Connection* c) {
   json::object entry{{"provider", provider}, {"connected", c != nullptr}};
   if (!c) return entry;
@@ -167,7 +189,9 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/url", [&, allowlist](RequestContext& ctx) -> awaitable<Response> {
     const std::string user = required_user(ctx);
     const std::string redirect_to = checked_redirect(ctx, *allowlist);
-    const std::string scopes = ctx.query("scopes").value_or("");
+    std::string scopes = ctx.query("scopes").value_or("");
+    if (const auto connectors = ctx.query("connectors"); connectors && !connectors->empty() && scopes.empty())
+      scopes = connector_scopes(engine, ctx.param("provider"), *connectors);
     auto start = co_await engine.begin(ctx.tenant(), user, ctx.param("provider"), scopes, redirect_to);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"authorization_url", start.url},

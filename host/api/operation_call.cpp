@@ -1,5 +1,7 @@
 #include "host/api/operation_call.hpp"
 
+#include "core/oauth/scope_requirements.hpp"
+
 #include "core/runtime/input_validation.hpp"
 #include "core/runtime/operation_runner.hpp"
 #include "core/schema/unified_definitions.hpp"
@@ -8,6 +10,7 @@
 
 #include "core/log/logger.hpp"
 
+#include <boost/url/url.hpp>
 #include <boost/json.hpp>
 
 namespace lagentry::host {
@@ -67,6 +70,28 @@ void check_result(const plugin::LoadedPlugin& plugin, const std::string& operati
   result.error_details = nullptr;
 }
 
+// Least privilege: an operation whose scope was not granted is refused
+// before the provider is called, naming what to ask the user for.
+void check_scopes(const OperationCall& call, const std::string& user_email, const oauth::TokenSet& tokens) {
+  const auto* operation = call.plugin->manifest().find_operation(call.operation);
+  if (!operation) return;
+  const auto missing = oauth::missing_scopes(*operation, tokens.primary.scope, tokens.user ? tokens.user->scope : "");
+  if (missing.empty()) return;
+  boost::urls::url authorize("/api/v1/unified/auth/" + call.provider + "/url");
+  std::string wanted;
+  json::array names;
+  for (const auto& scope : missing) {
+    wanted += (wanted.empty() ? "" : " ") + scope;
+    names.emplace_back(scope);
+  }
+  authorize.params().append({"user_email", user_email});
+  authorize.params().append({"scopes", wanted});
+  throw ApiError(http::status::forbidden, "insufficient_scope",
+                 "the " + call.provider + " connection was not granted what " + call.operation +
+                     " needs; ask the user to authorize it",
+                 json::object{{"missing_scopes", std::move(names)}, {"authorize", authorize.buffer()}});
+}
+
 }  // namespace
 
 json::object query_params(const RequestContext& ctx) {
@@ -85,6 +110,7 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   if (auto* user = call.params.if_contains("user_email"); user && user->is_string() && !user->get_string().empty()) {
     connection.user_email = std::string(user->get_string());
     auto access = co_await services.engine.access(connection.tenant_id, connection.user_email, call.provider);
+    check_scopes(call, connection.user_email, access.tokens);
     connection.credentials = credentials_of(access, connection.api_origins);
     json::error_code ec;
     metadata = json::parse(access.metadata, ec);

@@ -263,7 +263,9 @@ BOOST_AUTO_TEST_CASE(a_key_bound_to_one_user_cannot_act_for_another) {
 BOOST_AUTO_TEST_CASE(the_official_sdk_client_lists_calls_and_connects_on_demand) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox, {{"LAGENTRY_MCP_PAGE_SIZE", "20"}}));
-  for (const char* provider : {"google", "slack", "atlassian", "bitbucket"}) connect(host, sandbox, provider);
+  // Every Google verb, permanent delete included (not in the default grant).
+  connect(host, sandbox, "google", kUser, "&connectors=gmail,drive,calendar");
+  for (const char* provider : {"slack", "atlassian", "bitbucket"}) connect(host, sandbox, provider);
   BOOST_REQUIRE_MESSAGE(fs::exists(kNodeModules / "@modelcontextprotocol" / "sdk"), "scripts/setup installs @modelcontextprotocol/sdk");
   const auto run = run_command("node " + shell_quote(std::string(LAGENTRY_SOURCE_DIR) + "/tests/mcp/sdk_client.mjs") + " " +
                                shell_quote(kNodeModules.string()) + " http://127.0.0.1:" + std::to_string(host.port()) + " " +

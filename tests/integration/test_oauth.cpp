@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -147,6 +148,76 @@ BOOST_AUTO_TEST_CASE(slack_rotation_refreshes_the_user_token_too) {
   auto after = api.get(search);
   BOOST_TEST(after.status == 200, after.body);
   BOOST_TEST(sandbox.grants("refresh_token") == refreshes + 2, "the bot token and the user token");
+}
+
+// Least privilege: a new Google connection asks for what its connectors use,
+// each at its narrowest scope; permanent deletion (full mail access) is
+// asked for when first needed, with the host naming what is missing before
+// it calls Google; the incremental grant then covers both.
+BOOST_AUTO_TEST_CASE(google_scopes_are_asked_for_on_demand) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  HttpClient api(host.port());
+  auto scopes_of_url = [](const std::string& url) {
+    auto parsed = boost::urls::parse_uri(url);
+    BOOST_REQUIRE(parsed.has_value());
+    std::set<std::string> out;
+    for (const auto& param : parsed->params())
+      if (param.key == "scope") {
+        std::istringstream words{std::string(param.value)};
+        for (std::string w; words >> w;) out.insert(w);
+      }
+    return out;
+  };
+  const std::string g = "https://www.googleapis.com/auth/";
+  Flow flow = connect(host, sandbox, "google");
+  const auto asked = scopes_of_url(flow.authorization_url);
+  const std::set<std::string> expected{"openid", "email", g + "gmail.readonly", g + "gmail.send", g + "gmail.modify",
+                                       g + "drive.readonly", g + "drive.file", g + "calendar.readonly", g + "calendar.events"};
+  BOOST_TEST((asked == expected), flow.authorization_url);
+  BOOST_TEST(flow.authorization_url.find("include_granted_scopes=true") != std::string::npos);
+
+  const auto drive_only = api.get("/api/v1/unified/auth/google/url?user_email=" + kUser + "&connectors=drive");
+  BOOST_REQUIRE_MESSAGE(drive_only.status == 200, drive_only.body);
+  const std::set<std::string> drive_expected{"openid", "email", g + "drive.readonly", g + "drive.file"};
+  BOOST_TEST((scopes_of_url(std::string(drive_only.json().at("authorization_url").as_string())) == drive_expected));
+  BOOST_TEST(api.get("/api/v1/unified/auth/google/url?user_email=" + kUser + "&connectors=nope").status == 400);
+  BOOST_TEST(api.get("/api/v1/unified/auth/google/url?user_email=" + kUser + "&connectors=slack-channels").status == 400);
+
+  const std::string emails = "/api/v1/unified/connectors/gmail/items?user_email=" + kUser;
+  auto listed = api.get(emails + "&limit=1");
+  BOOST_REQUIRE_MESSAGE(listed.status == 200, listed.body);
+  const std::string id(listed.json().at("items").at(0).at("id").as_string());
+  auto gmail_deletes = [&] {
+    const auto calls = sandbox.control("GET", "stats").at("calls").as_object();
+    long long n = 0;
+    for (const auto& [key, count] : calls)
+      if (std::string_view(key).starts_with("gmail.googleapis.com DELETE")) n += count.to_number<long long>();
+    return n;
+  };
+  auto refused = api.request("DELETE", "/api/v1/unified/connectors/gmail/items/" + id + "?user_email=" + kUser);
+  BOOST_TEST(refused.status == 403, refused.body);
+  BOOST_TEST(refused.error_code() == "insufficient_scope", refused.body);
+  const auto details = refused.json().at("error").at("details");
+  BOOST_TEST(details.at("missing_scopes") == (json::array{"https://mail.google.com/"}));
+  const std::string authorize(details.at("authorize").as_string());
+  BOOST_TEST(authorize.find("/api/v1/unified/auth/google/url?user_email=") == 0u, authorize);
+  BOOST_TEST(gmail_deletes() == 0, "Google was not called");
+
+  // The user grants it; Google's incremental authorization keeps the rest.
+  auto more = api.get(authorize);
+  BOOST_REQUIRE_MESSAGE(more.status == 200, more.body);
+  HttpClient provider(sandbox.port());
+  provider.set_bearer("");
+  auto consent = provider.get(path_and_query(std::string(more.json().at("authorization_url").as_string())));
+  BOOST_REQUIRE(consent.status == 302);
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  BOOST_REQUIRE(browser.get(path_and_query(consent.header("location"))).status == 200);
+  auto deleted = api.request("DELETE", "/api/v1/unified/connectors/gmail/items/" + id + "?user_email=" + kUser);
+  BOOST_TEST(deleted.status == 200, deleted.body);
+  BOOST_TEST(gmail_deletes() == 1);
+  BOOST_TEST(api.get(emails + "&limit=1").status == 200, "the earlier scopes are still granted");
 }
 
 BOOST_AUTO_TEST_CASE(states_are_single_use_provider_bound_and_expiring) {

@@ -40,7 +40,8 @@ struct Connected {
   SandboxProcess sandbox;
   HostProcess host{google_host(sandbox)};
   HttpClient api{host.port()};
-  Connected() { connect(host, sandbox, "google"); }
+  // Every verb, permanent delete included (the default grant leaves it out).
+  Connected() { connect(host, sandbox, "google", kUser, "&connectors=gmail,drive,calendar"); }
 
   json::value ok(const HttpResult& r, int status = 200) {
     BOOST_REQUIRE_MESSAGE(r.status == status, r.status << " " << r.body << "\n" << host.log());

@@ -149,9 +149,18 @@ BOOST_AUTO_TEST_CASE(the_manifest_loads_and_declares_the_connectors_and_routes) 
   BOOST_TEST(m.connectors[2].item_types.at(0) == "event");
   BOOST_TEST(m.routes.size() == 3u);
   for (const auto& c : m.connectors) BOOST_TEST(!c.scopes.empty(), c.name);
-  const auto& scopes = m.providers.at(0).oauth.scopes;
+  // Least privilege: the provider asks for identity only; every operation
+  // names the scopes it needs (any one of them, the narrowest first), and
+  // each connector's scopes are its operations' first choices.
+  BOOST_TEST((m.providers.at(0).oauth.scopes == std::vector<std::string>{"openid", "email"}));
+  for (const auto& op : m.operations) BOOST_TEST(!op.scopes.empty(), op.name);
   for (const auto& c : m.connectors)
-    for (const auto& s : c.scopes) BOOST_TEST((std::find(scopes.begin(), scopes.end(), s) != scopes.end()), s);
+    for (const auto& s : c.scopes) {
+      bool first_choice = false;
+      for (const auto& op : m.operations)
+        if (op.name.rfind(c.name + ".", 0) == 0 && op.scopes.front() == s) first_choice = true;
+      BOOST_TEST(first_choice, c.name << " " << s);
+    }
   // Every declared operation is implemented.
   for (const auto& op : m.operations) {
     auto result = plugin().invoke(op.name, R"({"params":{}})");

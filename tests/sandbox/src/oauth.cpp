@@ -1,5 +1,7 @@
 #include "oauth.hpp"
 
+#include <algorithm>
+
 #include <boost/json/value.hpp>
 
 namespace lagentry::sandbox {
@@ -64,6 +66,13 @@ Response authorize(State& state, const Request& request, const AuthorizeStyle& s
   code.redirect_uri = *redirect_uri;
   code.code_challenge = challenge.value_or("");
   code.scopes = split_scopes(request.query_param("scope"), style.scope_separator);
+  if (style.provider == Provider::google && request.query_param("include_granted_scopes").value_or("") == "true") {
+    // Incremental authorization: the new grant covers what was granted before too.
+    auto& granted = state.granted_scopes[*client_id];
+    for (const auto& scope : granted)
+      if (std::find(code.scopes.begin(), code.scopes.end(), scope) == code.scopes.end()) code.scopes.push_back(scope);
+    granted = code.scopes;
+  }
   code.user_scopes = split_scopes(request.query_param("user_scope"), style.scope_separator);
   code.offline = request.query_param("access_type").value_or("") == "offline";
   if (style.provider == Provider::atlassian) code.sites = granted_sites(state);

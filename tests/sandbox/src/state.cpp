@@ -21,6 +21,7 @@ void State::reset() {
   tokens.clear();
   codes.clear();
   faults.clear();
+  granted_scopes.clear();
   stats = Stats{};
   google = seed_google();
   slack = seed_slack();

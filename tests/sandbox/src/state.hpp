@@ -79,6 +79,9 @@ class State {
   std::map<std::string, Token> tokens;
   std::map<std::string, AuthCode> codes;
   std::vector<Fault> faults;
+  // Google: what each client was granted so far, for include_granted_scopes
+  // (incremental authorization adds to earlier grants).
+  std::map<std::string, std::vector<std::string>> granted_scopes;
   Stats stats;
   GoogleData google;
   SlackData slack;

@@ -1,0 +1,64 @@
+#include "core/oauth/scope_requirements.hpp"
+
+#include "core/oauth/oauth_protocol.hpp"
+
+#include <algorithm>
+
+namespace lagentry::oauth {
+
+namespace {
+void add(std::vector<std::string>& list, const std::string& scope) {
+  if (std::find(list.begin(), list.end(), scope) == list.end()) list.push_back(scope);
+}
+
+bool any_granted(const std::vector<std::string>& wanted, const std::vector<std::string>& granted) {
+  return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& scope) {
+    return std::find(granted.begin(), granted.end(), scope) != granted.end();
+  });
+}
+
+// An operation belongs to the connector its name starts with ("gmail.list").
+bool belongs_to(const plugin::OperationDescriptor& operation, const std::string& connector) {
+  return operation.name.size() > connector.size() && operation.name.compare(0, connector.size(), connector) == 0 &&
+         operation.name[connector.size()] == '.';
+}
+}  // namespace
+
+ScopeRequest scopes_for(const plugin::Manifest& manifest, const plugin::ProviderDescriptor& provider,
+                        const std::vector<std::string>& connectors) {
+  ScopeRequest request;
+  for (const auto& scope : provider.oauth.scopes) add(request.scopes, scope);
+  for (const auto& scope : provider.oauth.user_scopes) add(request.user_scopes, scope);
+  std::vector<std::string> names;
+  for (const auto& connector : manifest.connectors) {
+    if (connector.provider != provider.name) continue;
+    const bool wanted = connectors.empty() || std::any_of(connectors.begin(), connectors.end(), [&](const std::string& n) {
+      return manifest.find_connector(n) == &connector;
+    });
+    if (wanted) names.push_back(connector.name);
+  }
+  for (const auto& operation : manifest.operations) {
+    if (!std::any_of(names.begin(), names.end(), [&](const std::string& n) { return belongs_to(operation, n); })) continue;
+    // By default a destructive operation's scope (Gmail's permanent delete
+    // needs full mail access) waits until it is needed: insufficient_scope
+    // then says what to ask for.
+    if (connectors.empty() && operation.annotations.destructive) continue;
+    if (!operation.scopes.empty()) add(request.scopes, operation.scopes.front());
+    if (!operation.user_scopes.empty()) add(request.user_scopes, operation.user_scopes.front());
+  }
+  return request;
+}
+
+std::vector<std::string> missing_scopes(const plugin::OperationDescriptor& operation, const std::string& granted,
+                                        const std::string& granted_user) {
+  std::vector<std::string> missing;
+  const auto primary = split_scopes(granted);
+  if (!operation.scopes.empty() && !primary.empty() && !any_granted(operation.scopes, primary))
+    missing.push_back(operation.scopes.front());
+  const auto user = split_scopes(granted_user);
+  if (!operation.user_scopes.empty() && !user.empty() && !any_granted(operation.user_scopes, user))
+    missing.push_back(operation.user_scopes.front());
+  return missing;
+}
+
+}  // namespace lagentry::oauth
