@@ -3,6 +3,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/store/activity_query.hpp"
 #include "core/store/connection_store.hpp"
+#include "host/api/scopes.hpp"
 #include "host/http/responses.hpp"
 
 #include <boost/json.hpp>
@@ -47,17 +48,6 @@ std::string position_of(const RequestContext& ctx) {
 
 json::value seconds_or_null(std::int64_t ms) { return ms ? json::value(ms / 1000) : json::value(nullptr); }
 
-json::array scopes_of(const std::string& text) {
-  json::array out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = std::min(text.find_first_of(" ,", start), text.size());
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 json::object connection_json(const store::Connection& c) {
   json::error_code ec;
   json::value metadata = json::parse(c.metadata, ec);
@@ -66,7 +56,7 @@ json::object connection_json(const store::Connection& c) {
           {"user_email", c.user_email},
           {"provider", c.provider},
           {"status", c.status},
-          {"scopes", scopes_of(c.scopes)},
+          {"scopes", scopes_json(c.scopes)},
           {"connected_at", seconds_or_null(c.created_at_ms)},
           {"updated_at", seconds_or_null(c.updated_at_ms)},
           {"expires_at", seconds_or_null(c.expires_at_ms)},

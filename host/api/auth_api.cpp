@@ -3,6 +3,7 @@
 #include "core/oauth/redirect_allowlist.hpp"
 #include "core/oauth/scope_requirements.hpp"
 #include "host/api/callback_page.hpp"
+#include "host/api/scopes.hpp"
 #include "host/http/responses.hpp"
 
 #include <boost/json/parse.hpp>
@@ -157,11 +158,28 @@ std::string connector_scopes(const oauth::OAuthEngine& engine, const std::string
   return joined;
 }
 
+// The user's connection to `provider` among `connections`, or nullptr.
+const store::Connection* connection_of(const std::vector<store::Connection>& connections, const std::string& provider) {
+  const store::Connection* found = nullptr;
+  for (const auto& c : connections)
+    if (c.provider == provider) found = &c;
+  return found;
+}
+
+// The same fields with or without a connection (a client reads one shape):
+// none is status "not_connected", no scopes, nulls for the times.
 json::object status_entry(const std::string& provider, const store::Connection* c) {
   json::object entry{{"provider", provider}, {"connected", c != nullptr}};
-  if (!c) return entry;
+  if (!c) {
+    entry["status"] = "not_connected";
+    entry["scopes"] = json::array();
+    entry["expires_at"] = nullptr;
+    entry["needs_reauth"] = false;
+    entry["connected_at"] = nullptr;
+    return entry;
+  }
   entry["status"] = c->status;
-  entry["scopes"] = c->scopes;
+  entry["scopes"] = scopes_json(c->scopes);
   entry["expires_at"] = expiry(c->expires_at_ms);
   entry["needs_reauth"] = c->status == "needs_reauth";
   entry["connected_at"] = c->created_at_ms / 1000;
@@ -186,6 +204,13 @@ std::optional<oauth::ClientConfig> client_config(const plugin::ProviderDescripto
 void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& config) {
   // Validated when the config was loaded; parsed once for every request.
   auto allowlist = std::make_shared<const oauth::RedirectAllowList>(oauth::RedirectAllowList::parse(config.redirect_allowlist));
+  // "GET /auth/bogus" is 404 unknown_provider (as "DELETE /auth/bogus" is),
+  // not 405; "GET /auth/google" is 405, Allow: DELETE.
+  auto known_provider = [&engine](const std::string& name) {
+    if (!engine.providers().find(name))
+      throw ApiError(http::status::not_found, "unknown_provider", "no provider named '" + name + "' is configured");
+  };
+  router.set_capture_check("provider", known_provider);
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/url", [&, allowlist](RequestContext& ctx) -> awaitable<Response> {
     const std::string user = required_user(ctx);
     const std::string redirect_to = checked_redirect(ctx, *allowlist);
@@ -211,16 +236,15 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     if (remote != "true" && remote != "false")
       throw ApiError(http::status::bad_request, "invalid_request", "remote must be true or false");
     auto checked = co_await engine.validate(ctx.tenant(), required_user(ctx), ctx.param("provider"), remote == "true");
-    json::array scopes;
-    for (const auto& scope : oauth::split_scopes(checked.access.tokens.primary.scope)) scopes.emplace_back(scope);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"valid", true},
                                                            {"checked", checked.checked},
-                                                           {"scopes", std::move(scopes)},
+                                                           {"scopes", scopes_json(checked.access.tokens.primary.scope)},
                                                            {"expires_at", expiry(checked.access.tokens.primary.expires_at_ms)}});
   });
 
-  auto refresh = [&](RequestContext& ctx) -> awaitable<Response> {
+  auto refresh = [&, known_provider](RequestContext& ctx) -> awaitable<Response> {
+    known_provider(ctx.param("provider"));
     auto access = co_await engine.refresh(ctx.tenant(), required_user(ctx), ctx.param("provider"));
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"refreshed", true},
@@ -229,8 +253,13 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/refresh", refresh);
   router.add(http::verb::post, "/api/v1/unified/auth/{provider}/refresh", refresh);
 
-  auto revoke = [&](RequestContext& ctx) -> awaitable<Response> {
-    auto outcome = co_await engine.revoke(ctx.tenant(), required_user(ctx), ctx.param("provider"));
+  // An unknown name is unknown_provider, not not_connected; a connection
+  // whose plugin was removed stays revocable (locally).
+  auto revoke = [&, known_provider](RequestContext& ctx) -> awaitable<Response> {
+    const std::string user = required_user(ctx);
+    const auto connections = engine.connections(ctx.tenant(), user);
+    if (!connection_of(connections, ctx.param("provider"))) known_provider(ctx.param("provider"));
+    auto outcome = co_await engine.revoke(ctx.tenant(), user, ctx.param("provider"));
     json::object body{{"provider", ctx.param("provider")},
                       {"revoked", true},
                       {"provider_revoked", outcome.revoked_upstream},
@@ -245,11 +274,8 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/status", [&](RequestContext& ctx) -> awaitable<Response> {
     co_await engine.resolve(ctx.param("provider"));  // 404 for unknown providers
     const std::string user = required_user(ctx);
-    const store::Connection* found = nullptr;
-    auto connections = engine.connections(ctx.tenant(), user);
-    for (const auto& c : connections)
-      if (c.provider == ctx.param("provider")) found = &c;
-    co_return json_response(http::status::ok, status_entry(ctx.param("provider"), found));
+    const auto connections = engine.connections(ctx.tenant(), user);
+    co_return json_response(http::status::ok, status_entry(ctx.param("provider"), connection_of(connections, ctx.param("provider"))));
   });
 
   router.add(http::verb::get, "/api/v1/unified/auth/status", [&](RequestContext& ctx) -> awaitable<Response> {
@@ -258,10 +284,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     json::array providers;
     for (const auto& provider : engine.providers().all()) {
       const std::string& name = provider.descriptor->name;
-      const store::Connection* found = nullptr;
-      for (const auto& c : connections)
-        if (c.provider == name) found = &c;
-      json::object entry = status_entry(name, found);
+      json::object entry = status_entry(name, connection_of(connections, name));
       entry["configured"] = client_config(*provider.descriptor, config).has_value();
       providers.push_back(std::move(entry));
     }

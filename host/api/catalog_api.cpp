@@ -1,6 +1,7 @@
 #include "host/api/catalog_api.hpp"
 
 #include "host/api/auth_api.hpp"
+#include "host/api/connector_api.hpp"
 #include "host/api/connector_endpoints.hpp"
 #include "host/http/responses.hpp"
 
@@ -126,11 +127,12 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
     co_return json_response(http::status::ok, json::object{{"connectors", std::move(connectors)}});
   });
 
-  // {provider} may name a provider (all its connectors) or one connector (or
+  // {connector} may name a provider (all its connectors) or one connector (or
   // its alias); a name that is both (the alias "slack") means the provider.
-  router.add(http::verb::get, "/api/v1/unified/connectors/{provider}/capabilities",
+  // An unknown name is unknown_connector, as at every path below /connectors/.
+  router.add(http::verb::get, "/api/v1/unified/connectors/{connector}/capabilities",
              [&](RequestContext& ctx) -> awaitable<Response> {
-               const std::string& name = ctx.param("provider");
+               const std::string& name = ctx.param("connector");
                auto snapshot = registry.snapshot();
                std::string provider_name, connector_name;
                plugin::PluginPtr plugin;
@@ -143,8 +145,7 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
                  provider_name = connector->provider;
                  connector_name = connector->name;
                } else {
-                 throw ApiError(http::status::not_found, "unknown_provider",
-                                "no loaded plugin provides '" + name + "'");
+                 throw unknown_connector(name);
                }
                json::array connectors;
                for (const auto& c : plugin->manifest().connectors)

@@ -3,7 +3,7 @@
 //   GET /readyz    readiness: database, schema, encryption key and plugins all good
 //   GET /api/v1/unified/auth/providers
 //   GET /api/v1/unified/connectors
-//   GET /api/v1/unified/connectors/{provider}/capabilities
+//   GET /api/v1/unified/connectors/{connector}/capabilities
 #pragma once
 
 #include "core/crypto/secret_box.hpp"

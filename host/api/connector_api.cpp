@@ -15,7 +15,7 @@ awaitable<Response> connector_call(RequestContext& ctx, const plugin::Registry& 
                                    const std::string& verb) {
   const std::string& name = ctx.param("connector");
   auto plugin = registry.find_connector(name);
-  if (!plugin) throw ApiError(http::status::not_found, "unknown_connector", "no loaded plugin provides connector '" + name + "'");
+  if (!plugin) throw unknown_connector(name);
   const auto* connector = plugin->manifest().find_connector(name);
   if (std::find(connector->verbs.begin(), connector->verbs.end(), verb) == connector->verbs.end())
     throw ApiError(http::status::method_not_allowed, "unsupported_operation",
@@ -39,7 +39,16 @@ awaitable<Response> connector_call(RequestContext& ctx, const plugin::Registry& 
 
 }  // namespace
 
+ApiError unknown_connector(const std::string& name) {
+  return ApiError(http::status::not_found, "unknown_connector", "no loaded plugin provides a connector named '" + name + "'");
+}
+
 void add_connector_routes(Router& router, const plugin::Registry& registry, OperationServices& services) {
+  // "POST /connectors/bogus/search" is 404 like "GET", not 405; a provider's
+  // name is known here too (/capabilities takes one).
+  router.set_capture_check("connector", [&registry](const std::string& name) {
+    if (!registry.find_connector(name) && !registry.find_provider(name)) throw unknown_connector(name);
+  });
   for (const auto& e : kConnectorEndpoints) {
     const std::string verb(e.verb);
     router.add(e.method, std::string(kConnectorsPrefix) + "{connector}" + std::string(e.path),

@@ -16,4 +16,9 @@ namespace lagentry::host {
 
 void add_connector_routes(Router& router, const plugin::Registry& registry, OperationServices& services);
 
+// 404 unknown_connector: what every path below /api/v1/unified/connectors/
+// answers for a name no loaded plugin provides, as a connector, an alias or
+// (at /capabilities) a provider.
+ApiError unknown_connector(const std::string& name);
+
 }  // namespace lagentry::host

@@ -318,6 +318,14 @@ void prune_components(json::object& components, const json::object& paths) {
   }
 }
 
+// One of the unified connector endpoints (described per connector from the
+// manifests); /connectors/{connector}/capabilities is a route of its own.
+bool connector_endpoint(const std::string& pattern) {
+  for (const auto& e : kConnectorEndpoints)
+    if (pattern == std::string(kConnectorsPrefix) + "{connector}" + std::string(e.path)) return true;
+  return false;
+}
+
 }  // namespace
 
 json::object openapi_document(const Router& router, const plugin::Snapshot& plugins, const std::string& server_url) {
@@ -331,7 +339,7 @@ json::object openapi_document(const Router& router, const plugin::Snapshot& plug
 
   json::object paths;
   for (const auto& route : router.routes()) {
-    if (route.pattern.starts_with(std::string(kConnectorsPrefix) + "{connector}")) continue;  // per connector below
+    if (connector_endpoint(route.pattern)) continue;  // per connector below
     const std::string method(boost::beast::http::to_string(route.method));
     auto it = entries.find(route_key(method, route.pattern));
     // Pages for browsers (landing, connect page, console) are described
@@ -400,7 +408,7 @@ RouteDocCoverage route_doc_coverage(const Router& router) {
   RouteDocCoverage coverage;
   std::set<std::string> served;
   for (const auto& route : router.routes()) {
-    if (route.pattern.starts_with(std::string(kConnectorsPrefix) + "{connector}")) continue;
+    if (connector_endpoint(route.pattern)) continue;
     const std::string key = route_key(boost::beast::http::to_string(route.method), route.pattern);
     served.insert(key);
     if (!documented.count(key)) coverage.undocumented.push_back(key);

@@ -145,6 +145,19 @@ void check_user_email(const Principal& principal, boost::urls::url_view target) 
 }
 }  // namespace
 
+std::optional<ApiError> Router::refused_capture(const std::map<std::string, std::string, std::less<>>& captures) const {
+  for (const auto& [name, value] : captures) {
+    auto check = capture_checks_.find(name);
+    if (check == capture_checks_.end()) continue;
+    try {
+      check->second(value);
+    } catch (const ApiError& e) {
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
 boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string_view client_address) const {
   Trace trace;
   Response response = co_await dispatch(request, client_address, trace);
@@ -160,10 +173,15 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
   if (!path) co_return error_response(http::status::bad_request, "invalid_path", "path segments '.', '..' and encoded '/' are not allowed");
 
   std::string allowed;
+  std::optional<ApiError> missing;  // a capture of an other-method route names nothing
   for (const Route& route : routes_) {
     RequestContext context{request, *target, client_address, trace.request_id, {}};
     if (!match_path(route.segments, *path, context.path_params)) continue;
     if (route.method != request.method()) {
+      if (auto refusal = refused_capture(context.path_params)) {
+        missing = std::move(refusal);
+        continue;
+      }
       if (!allowed.empty()) allowed += ", ";
       allowed += std::string(http::to_string(route.method));
       continue;
@@ -193,6 +211,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     response.set(http::field::allow, allowed);
     co_return response;
   }
+  if (missing) co_return error_response(*missing);
   if (fallback_) {
     RequestContext context{request, *target, client_address, trace.request_id, {}};
     std::optional<Response> answer;

@@ -1,12 +1,13 @@
 // Maps method + path pattern to a handler.
 //
 // Patterns are literal segments and {name} captures: "/api/v1/unified/
-// connectors/{provider}/capabilities"; a last segment {name...} captures one
+// connectors/{connector}/capabilities"; a last segment {name...} captures one
 // or more remaining segments, joined by '/'. Captures are percent-decoded and
 // their segments may not be "." or "..", or contain an encoded '/': path
 // tricks never reach a handler.
 #pragma once
 
+#include "core/api_error.hpp"
 #include "host/http/event_stream.hpp"
 #include "host/http/http_types.hpp"
 #include "host/http/rate_limiter.hpp"
@@ -70,6 +71,14 @@ class Router {
   void add(http::verb method, std::string pattern, Handler handler, Access access = Access::tenant);
   // The fallback always needs an API key.
   void set_fallback(FallbackHandler fallback) { fallback_ = std::move(fallback); }
+  // Says whether a capture names something that exists, throwing the
+  // ApiError to answer when not (404 unknown_provider for "provider"). Asked
+  // only when a path matches routes of other methods alone: "GET
+  // /auth/bogus" then answers that error, not 405 because "DELETE
+  // /auth/{provider}" exists; "GET /auth/google" stays 405.
+  void set_capture_check(std::string capture, std::function<void(const std::string&)> check) {
+    capture_checks_[std::move(capture)] = std::move(check);
+  }
   // Resolves a bearer API key to its principal (nullopt: unknown or revoked).
   void set_authenticator(std::function<std::optional<Principal>(const std::string&)> authenticator) {
     authenticator_ = std::move(authenticator);
@@ -81,7 +90,8 @@ class Router {
   void set_limits(unsigned auth_failures_per_minute, unsigned requests_per_key_per_minute);
 
   // Finds and runs the handler. Unknown paths answer 404 not_found, a known
-  // path with another method 405 method_not_allowed; an ApiError or any
+  // path with another method 405 method_not_allowed (unless a capture check
+  // refuses a capture); an ApiError or any
   // other exception from the handler becomes the JSON error model.
   boost::asio::awaitable<Response> dispatch(const Request& request, std::string_view client_address) const;
 
@@ -107,11 +117,14 @@ class Router {
     Handler handler;
     Access access;
   };
+  // The error of the first capture a check refuses, if any.
+  std::optional<lagentry::ApiError> refused_capture(const std::map<std::string, std::string, std::less<>>& captures) const;
   // Throws ApiError 401/403 unless the request carries a good key.
   Principal authenticate(const Request& request, Access access, std::string_view client_address) const;
 
   std::vector<Route> routes_;
   FallbackHandler fallback_;
+  std::map<std::string, std::function<void(const std::string&)>, std::less<>> capture_checks_;
   std::function<std::optional<Principal>(const std::string&)> authenticator_;
   std::unique_ptr<RateLimiter> auth_failures_ = std::make_unique<RateLimiter>(0);
   std::unique_ptr<RateLimiter> key_requests_ = std::make_unique<RateLimiter>(0);

@@ -28,10 +28,15 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
 }
 }  // namespace
 
+std::string web_view_url(const std::string& id, std::string_view mime_type) {
+  if (mime_type == "application/vnd.google-apps.folder") return "https://drive.google.com/drive/folders/" + id;
+  return "https://drive.google.com/file/d/" + id + "/view";
+}
+
 json::object file_item(const json::object& file, bool include_raw) {
   const std::string id = string_member(file, "id");
   std::string url = string_member(file, "webViewLink");
-  if (url.empty()) url = "https://drive.google.com/file/d/" + id + "/view";
+  if (url.empty()) url = web_view_url(id, string_member(file, "mimeType"));
   json::object out = item(id, "file", string_or_null(file, "name"), string_or_null(file, "description"), json::string(url),
                           string_or_null(file, "createdTime"), string_or_null(file, "modifiedTime"));
   out["mime_type"] = string_or_null(file, "mimeType");

@@ -156,6 +156,9 @@ ApiError map_upstream_error(const Response& response, std::string_view scope) {
     out.message = "the connection lacks the scope " + std::string(scope) + "; reconnect to grant it";
   } else if (s == 403) {
     out.status = 403, out.code = "forbidden", out.message = "Google denied the request" + said;
+  } else if (s == 410 && g.reason == "fullSyncRequired") {  // Calendar: the sync token expired
+    out.status = 410, out.code = "sync_token_expired";
+    out.message = "the sync token is no longer valid: list again without sync_token for a full sync";
   } else if (s == 404 || s == 410) {  // 410: Calendar's "Resource has been deleted"
     out.status = 404, out.code = "not_found", out.message = g.message.empty() ? "not found" : g.message;
   } else if (s == 409) {

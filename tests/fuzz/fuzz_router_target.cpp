@@ -20,7 +20,7 @@ const std::vector<std::vector<std::string>>& patterns() {
   static const std::vector<std::vector<std::string>> split = [] {
     std::vector<std::vector<std::string>> out;
     for (const char* pattern : {"/healthz", "/admin/plugins", "/admin/plugins/reload", "/api/v1/unified/connectors",
-                                "/api/v1/unified/connectors/{provider}/capabilities",
+                                "/api/v1/unified/connectors/{connector}/capabilities",
                                 "/api/v1/unified/connectors/{connector}/items/{id}", "/api/v1/unified/auth/{provider}",
                                 "/api/v1/unified/auth/{provider}/url", "/api/v1/unified/auth/status",
                                 "/slack/channels/{id}/messages", "/gmail/labels", "/jira/projects/{id}/issues"})

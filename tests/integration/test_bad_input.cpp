@@ -48,13 +48,34 @@ BOOST_AUTO_TEST_CASE(malformed_json_and_wrong_media_type) {
 
 BOOST_AUTO_TEST_CASE(unknown_things_are_404_and_wrong_methods_405) {
   HttpClient client(host().port());
-  expect_error(client.get("/api/v1/unified/connectors/no-such-provider/capabilities"), 404, "unknown_provider");
+  // Every path below /connectors/ names an unknown connector the same way (was unknown_provider here).
+  expect_error(client.get("/api/v1/unified/connectors/no-such-provider/capabilities"), 404, "unknown_connector");
   expect_error(client.get("/api/v1/unified/no/such/thing"), 404, "not_found");
   expect_error(client.get("/no-such-page"), 404, "not_found");  // "/" is the landing page
   auto r = client.request("DELETE", "/api/v1/unified/connectors");
   expect_error(r, 405, "method_not_allowed");
   BOOST_TEST(r.header("allow") == "GET");
   expect_error(client.get("/api/v1/unified/echo/messages"), 405, "method_not_allowed");
+}
+
+// GET /auth/<word> answered 405 for any word, because DELETE /auth/{provider}
+// exists: an unknown name is 404 like at every other method.
+BOOST_AUTO_TEST_CASE(an_unknown_name_in_a_path_is_404_at_any_method) {
+  HttpClient client(host().port());
+  expect_error(client.get("/api/v1/unified/auth/bogus"), 404, "unknown_provider");
+  expect_error(client.request("POST", "/api/v1/unified/auth/bogus/status"), 404, "unknown_provider");
+  // DELETE and refresh answered not_connected for a provider that does not exist.
+  expect_error(client.request("DELETE", "/api/v1/unified/auth/bogus?user_email=a@example.com"), 404, "unknown_provider");
+  expect_error(client.request("POST", "/api/v1/unified/auth/bogus/refresh?user_email=a@example.com"), 404, "unknown_provider");
+  // A known provider: the path exists, with DELETE only.
+  auto known = client.get("/api/v1/unified/auth/echo");
+  expect_error(known, 405, "method_not_allowed");
+  BOOST_TEST(known.header("allow") == "DELETE");
+  expect_error(client.request("PUT", "/api/v1/unified/connectors/no-such-connector/search"), 404, "unknown_connector");
+  expect_error(client.request("PUT", "/api/v1/unified/connectors/no-such-connector/capabilities"), 404, "unknown_connector");
+  auto search = client.request("PUT", "/api/v1/unified/connectors/echo-notes/search");
+  expect_error(search, 405, "method_not_allowed");
+  BOOST_TEST(search.header("allow") == "GET");
 }
 
 // user_email=not-an-email and a NUL byte in it were accepted (and could own a connection).

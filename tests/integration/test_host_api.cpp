@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(connectors_and_capabilities) {
 
   auto unknown = client.get("/api/v1/unified/connectors/nope/capabilities");
   BOOST_TEST(unknown.status == 404);
-  BOOST_TEST(unknown.error_code() == "unknown_provider");
+  BOOST_TEST(unknown.error_code() == "unknown_connector");
 }
 
 // The original API named connectors by provider (/connectors/jira/items):

@@ -133,6 +133,18 @@ BOOST_AUTO_TEST_CASE(issue_create_get_update_search_delete) {
   BOOST_TEST(invalid.status == 400, invalid.body);
 }
 
+// "line1\n\npara2" came back "line1para2" (the sandbox dropped ADF blocks).
+BOOST_AUTO_TEST_CASE(issue_description_keeps_paragraphs_and_line_breaks) {
+  Connected c;
+  auto created = c.api.post_json(connector("jira-issues", "/items"),
+                                 R"({"project":"OPS","summary":"Paragraphs","description":"line1\nline2\n\npara2"})");
+  BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
+  const std::string key(created.json().at("key").as_string());
+  auto got = c.ok(connector("jira-issues", "/items/" + key));
+  BOOST_TEST(got.at("snippet").as_string() == "line1\nline2\n\npara2");
+  BOOST_TEST(c.api.request("DELETE", connector("jira-issues", "/items/" + key)).status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(confluence_pages) {
   Connected c;
   auto [pages, page_count] = c.all_pages(connector("confluence-pages", "/items?limit=3"));

@@ -31,6 +31,24 @@ BOOST_AUTO_TEST_CASE(adf_from_plain_text) {
   BOOST_TEST(adf_to_text(json::value(nullptr)).empty());
 }
 
+// Jira keeps paragraphs and hard breaks; text read back from what Jira
+// returns keeps them too, also inside lists, headings and code blocks.
+BOOST_AUTO_TEST_CASE(adf_paragraphs_and_breaks_round_trip) {
+  for (const char* text : {"line1\n\npara2", "a\nb\n\nc\nd\n\ne", "one"})
+    BOOST_TEST(adf_to_text(adf_from_text(text)) == text);
+  // As the Jira editor stores a heading, a list and a paragraph with a mention.
+  const auto doc = json::parse(R"({"type":"doc","version":1,"content":[
+      {"type":"heading","attrs":{"level":2},"content":[{"type":"text","text":"Steps"}]},
+      {"type":"bulletList","content":[
+        {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"first"}]}]},
+        {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"second"}]}]}]},
+      {"type":"paragraph","content":[{"type":"text","text":"ask "},
+        {"type":"mention","attrs":{"id":"557058:1","text":"@Alice"}},{"type":"hardBreak"},{"type":"text","text":"soon"}]},
+      {"type":"paragraph","content":[]},
+      {"type":"codeBlock","content":[{"type":"text","text":"make test"}]}]})");
+  BOOST_TEST(adf_to_text(doc) == "Steps\n\nfirst\nsecond\n\nask @Alice\nsoon\n\nmake test");
+}
+
 BOOST_AUTO_TEST_CASE(site_selection) {
   const auto connection = json::parse(R"({"metadata":{"sites":[
       {"id":"11111111-2222-4333-8444-555555555555","name":"acme","url":"https://acme.atlassian.net"},

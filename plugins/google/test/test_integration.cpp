@@ -202,6 +202,43 @@ BOOST_AUTO_TEST_CASE(drive_create_get_list_and_search) {
   BOOST_TEST(missing.error_code() == "not_found");
 }
 
+// Folders linked to /file/d/<id>/view; Drive opens them at /drive/folders/<id>.
+BOOST_AUTO_TEST_CASE(drive_folder_links_open_the_folder) {
+  Connected c;
+  auto folder = c.ok(c.api.post_json(connector("drive", "/items"),
+                                     R"({"name":"Zebra folder","mimeType":"application/vnd.google-apps.folder"})"),
+                     201);
+  const std::string id = text(folder.at("id"));
+  const std::string folder_url = "https://drive.google.com/drive/folders/" + id;
+  BOOST_TEST(text(folder.at("url")) == folder_url);
+  BOOST_TEST(text(c.ok(c.api.get(connector("drive", "/items/" + id))).at("url")) == folder_url);
+}
+
+// Calendar sync tokens through the connector: next_sync_token on the last
+// page, sync_token lists the changes, an unknown one is 410 sync_token_expired.
+BOOST_AUTO_TEST_CASE(calendar_sync_tokens) {
+  Connected c;
+  std::string cursor, sync;
+  do {
+    auto page = c.ok(c.api.get(connector("calendar", "/items?limit=1000" + (cursor.empty() ? "" : "&cursor=" + google::percent_encode(cursor)))));
+    cursor = page.at("next_cursor").is_string() ? text(page.at("next_cursor")) : "";
+    if (cursor.empty()) sync = text(page.at("next_sync_token"));
+  } while (!cursor.empty());
+  BOOST_REQUIRE(!sync.empty());
+  auto created = c.ok(c.api.post_json(connector("calendar", "/items"),
+                                      R"({"summary":"Zebra review","start":{"dateTime":"2024-06-05T15:00:00Z"},
+                                          "end":{"dateTime":"2024-06-05T15:30:00Z"}})"),
+                      201);
+  auto changes = c.ok(c.api.get(connector("calendar", "/items?sync_token=" + google::percent_encode(sync))));
+  BOOST_TEST(ids_of(changes) == std::set<std::string>{text(created.at("id"))});
+  BOOST_TEST(changes.at("next_sync_token").is_string());
+  auto expired = c.api.get(connector("calendar", "/items?sync_token=expired-token"));
+  BOOST_TEST(expired.status == 410, expired.body);
+  BOOST_TEST(expired.error_code() == "sync_token_expired");
+  auto mixed = c.api.get(connector("calendar", "/items?sync_token=x&timeMin=2024-05-01T00:00:00Z"));
+  BOOST_TEST(mixed.status == 400, mixed.body);
+}
+
 BOOST_AUTO_TEST_CASE(calendar_insert_list_and_delete) {
   Connected c;
   BOOST_TEST(c.ok(c.api.get(connector("calendar", "/test"))).at("ok").as_bool());

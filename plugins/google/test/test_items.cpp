@@ -139,6 +139,9 @@ BOOST_AUTO_TEST_CASE(drive_file_as_a_file_item) {
   BOOST_TEST(item.at("mime_type") == "application/pdf");
   // Without webViewLink (a narrow `fields`) the link is still known.
   BOOST_TEST(drive::file_item(parse(R"({"id":"1X","name":"a"})"), false).at("url") == "https://drive.google.com/file/d/1X/view");
+  // A folder opens as a folder (it was /file/d/<id>/view).
+  BOOST_TEST(drive::file_item(parse(R"({"id":"1F","name":"P","mimeType":"application/vnd.google-apps.folder"})"), false)
+                 .at("url") == "https://drive.google.com/drive/folders/1F");
 }
 
 BOOST_AUTO_TEST_CASE(drive_search_query_escapes_quotes) {

@@ -414,4 +414,34 @@ BOOST_AUTO_TEST_CASE(calendar_operations_speak_calendar_v3) {
   BOOST_TEST(deleted.status() == 404);
 }
 
+// Incremental sync: Calendar's nextSyncToken came back nowhere and a
+// syncToken could not be passed; an expired one must not look like 404.
+BOOST_AUTO_TEST_CASE(calendar_sync_tokens_pass_through) {
+  Run full = run("calendar.list", input({}), [](const json::object&) {
+    return Answer{200, R"({"kind":"calendar#events","items":[],"nextSyncToken":"CPDAlvWDx70CEPDAlvWDx70CGAU="})"};
+  });
+  BOOST_TEST(full.body().at("next_sync_token") == "CPDAlvWDx70CEPDAlvWDx70CGAU=");
+  Run more = run("calendar.list", input({}), [](const json::object&) {
+    return Answer{200, R"({"kind":"calendar#events","items":[],"nextPageToken":"p2"})"};
+  });
+  BOOST_TEST(more.body().at("next_sync_token").is_null());
+
+  Run synced = run("calendar.list", input({{"sync_token", "tok/1="}}), [](const json::object&) {
+    return Answer{200, R"({"kind":"calendar#events","items":[{"id":"e9","status":"cancelled"}],"nextSyncToken":"tok2"})"};
+  });
+  const std::string url = url_of(synced.steps.at(0).at(0));
+  BOOST_TEST(query_value(url, "syncToken") == "tok%2F1%3D");
+  BOOST_TEST(query_value(url, "orderBy").empty());  // Calendar refuses orderBy with syncToken
+  BOOST_TEST(synced.body().at("items").at(0).at("status") == "cancelled");
+  BOOST_TEST(synced.body().at("next_sync_token") == "tok2");
+  BOOST_TEST(run("calendar.list", input({{"sync_token", "t"}, {"timeMin", "2024-05-01T00:00:00Z"}}), {}).code ==
+             LG_ERR_BAD_INPUT);
+
+  Run expired = run("calendar.list", input({{"sync_token", "old"}}), [](const json::object&) {
+    return Answer{410, google_error(410, "fullSyncRequired")};
+  });
+  BOOST_TEST(expired.status() == 410);
+  BOOST_TEST(expired.error_code() == "sync_token_expired");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

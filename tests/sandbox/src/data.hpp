@@ -37,13 +37,20 @@ struct CalendarEvent {
   bool all_day = false;
   std::vector<std::string> attendees;
   std::int64_t created = 0, updated = 0;
+  std::uint64_t changed = 0;  // GoogleData::calendar_changes when last written (0: seeded)
+};
+// A deleted event: events.get answers 410, a sync lists it as cancelled.
+struct CancelledEvent {
+  std::string id;
+  std::uint64_t changed = 0;
 };
 struct GoogleData {
   std::vector<GmailMessage> messages;  // newest first
   std::vector<GmailLabel> labels;
   std::vector<DriveFile> files;
   std::vector<CalendarEvent> events;  // primary calendar
-  std::vector<std::string> deleted_events;
+  std::vector<CancelledEvent> deleted_events;
+  std::uint64_t calendar_changes = 0;  // counts writes; sync tokens name one
   std::uint64_t next_id = 1;
 };
 

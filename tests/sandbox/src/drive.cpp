@@ -13,6 +13,18 @@ namespace json = boost::json;
 namespace {
 constexpr const char* kFolder = "application/vnd.google-apps.folder";
 
+// Where Drive's web UI opens a file: folders and Google-native documents
+// have their own addresses, other files the /file/d/ viewer.
+std::string web_view_link(const DriveFile& f) {
+  if (f.mime_type == "application/vnd.google-apps.folder") return "https://drive.google.com/drive/folders/" + f.id;
+  if (f.mime_type == "application/vnd.google-apps.document") return "https://docs.google.com/document/d/" + f.id + "/edit?usp=drivesdk";
+  if (f.mime_type == "application/vnd.google-apps.spreadsheet")
+    return "https://docs.google.com/spreadsheets/d/" + f.id + "/edit?usp=drivesdk";
+  if (f.mime_type == "application/vnd.google-apps.presentation")
+    return "https://docs.google.com/presentation/d/" + f.id + "/edit?usp=drivesdk";
+  return "https://drive.google.com/file/d/" + f.id + "/view?usp=drivesdk";
+}
+
 json::object file_json(const DriveFile& f) {
   json::array parents;
   for (const auto& p : f.parents) parents.emplace_back(p);
@@ -26,7 +38,7 @@ json::object file_json(const DriveFile& f) {
                    {"modifiedTime", rfc3339(f.modified)},
                    {"trashed", f.trashed},
                    {"starred", f.starred},
-                   {"webViewLink", "https://drive.google.com/file/d/" + f.id + "/view"},
+                   {"webViewLink", web_view_link(f)},
                    {"owners", json::array{json::object{{"kind", "drive#user"}, {"displayName", kUserName},
                                                        {"emailAddress", kUserEmail}, {"me", true}}}}};
   if (f.size >= 0) out["size"] = std::to_string(f.size);  // Drive sends int64 as a string

@@ -43,22 +43,45 @@ JiraIssue* find_issue(AtlassianSite& site, const std::string& id_or_key) {
   return nullptr;
 }
 
+// Text as Jira keeps it: a paragraph per blank-line-separated block, a
+// hardBreak per single newline.
 json::object adf(const std::string& text) {
-  return {{"type", "doc"},
-          {"version", 1},
-          {"content", json::array{json::object{
-                          {"type", "paragraph"},
-                          {"content", json::array{json::object{{"type", "text"}, {"text", text}}}}}}}};
+  json::array paragraphs;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t gap = std::min(text.find("\n\n", start), text.size());
+    json::array content;
+    for (std::size_t at = start; at < gap;) {
+      const std::size_t line_end = std::min(text.find('\n', at), gap);
+      if (line_end > at) content.push_back(json::object{{"type", "text"}, {"text", text.substr(at, line_end - at)}});
+      if (line_end < gap) content.push_back(json::object{{"type", "hardBreak"}});
+      at = line_end + 1;
+    }
+    if (!content.empty()) paragraphs.push_back(json::object{{"type", "paragraph"}, {"content", std::move(content)}});
+    start = gap + 2;
+  }
+  return {{"type", "doc"}, {"version", 1}, {"content", std::move(paragraphs)}};
 }
 
-// The text of an Atlassian Document Format tree (or a plain string).
+// The text of an Atlassian Document Format tree (or a plain string): the
+// document's blocks joined by a blank line, nested blocks and hardBreaks by
+// a newline.
 std::string adf_text(const json::value& v) {
   if (v.is_string()) return std::string(v.as_string());
   if (!v.is_object()) return {};
+  const auto& node = v.as_object();
+  const auto* type = node.if_contains("type");
+  if (type && *type == "hardBreak") return "\n";
   std::string out;
-  if (const auto* t = v.as_object().if_contains("text"); t && t->is_string()) out += t->as_string();
-  if (const auto* c = v.as_object().if_contains("content"); c && c->is_array())
-    for (const auto& child : c->as_array()) out += adf_text(child);
+  if (const auto* t = node.if_contains("text"); t && t->is_string()) out += t->as_string();
+  if (const auto* c = node.if_contains("content"); c && c->is_array())
+    for (const auto& child : c->as_array()) {
+      const auto* child_type = child.is_object() ? child.as_object().if_contains("type") : nullptr;
+      const bool block = child_type && *child_type != "text" && *child_type != "hardBreak" && child.as_object().contains("content");
+      std::string text = adf_text(child);
+      if (block && !out.empty() && !text.empty()) out += type && *type == "doc" ? "\n\n" : "\n";
+      out += text;
+    }
   return out;
 }
 

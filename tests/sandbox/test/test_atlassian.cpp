@@ -1,6 +1,8 @@
 // Jira v3, Confluence v2 (per site) and Bitbucket 2.0 APIs.
 #include "fixture.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <set>
 
 using namespace sandbox_test;
@@ -90,6 +92,22 @@ BOOST_FIXTURE_TEST_CASE(jira_issue_lifecycle, Fresh) {
   BOOST_TEST(sandbox().post_json(kJira + "/issue", json::object{{"fields", fields}}, reader).status == 401);
   // Unknown cloud id.
   BOOST_TEST(sandbox().get("/api.atlassian.com/ex/jira/00000000-0000-0000-0000-000000000000/rest/api/3/myself", token).status == 401);
+}
+
+// A description of two paragraphs came back as one text node "line1para2".
+BOOST_FIXTURE_TEST_CASE(jira_descriptions_keep_paragraphs_and_hard_breaks, Fresh) {
+  auto token = atlassian_token();
+  const auto description = json::parse(R"({"type":"doc","version":1,"content":[
+      {"type":"paragraph","content":[{"type":"text","text":"line1"},{"type":"hardBreak"},{"type":"text","text":"line2"}]},
+      {"type":"paragraph","content":[{"type":"text","text":"para2"}]}]})");
+  json::object fields{{"project", json::object{{"key", "EX"}}},
+                      {"summary", "Two paragraphs"},
+                      {"issuetype", json::object{{"name", "Task"}}},
+                      {"description", description}};
+  auto created = sandbox().post_json(kJira + "/issue", json::object{{"fields", fields}}, token);
+  BOOST_REQUIRE_EQUAL(created.status, 201);
+  auto got = sandbox().get(kJira + "/issue/" + str(created.json(), "key") + "?fields=description", token).json();
+  BOOST_TEST(got.at("fields").at("description") == description);
 }
 
 BOOST_FIXTURE_TEST_CASE(confluence_pages, Fresh) {

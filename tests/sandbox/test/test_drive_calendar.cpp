@@ -49,6 +49,11 @@ BOOST_FIXTURE_TEST_CASE(drive_list_query_fields_create, Fresh) {
   BOOST_TEST(str(got, "name") == "Notes");
   BOOST_TEST(got.at("parents").as_array()[0].as_string() == "root");
   BOOST_TEST(sandbox().get(kFiles + "/nope", token).status == 404);
+  // Web links as Drive gives them: folders and Docs have their own addresses (folders were /file/d/).
+  auto folder = sandbox().get(kFiles + "/1SbxFolderProjects?fields=webViewLink", token).json();
+  BOOST_TEST(str(folder, "webViewLink") == "https://drive.google.com/drive/folders/1SbxFolderProjects");
+  auto doc = sandbox().get(kFiles + "/" + id + "?fields=webViewLink", token).json();
+  BOOST_TEST(str(doc, "webViewLink").starts_with("https://docs.google.com/document/d/" + id + "/edit"));
   auto gmail = str(google_tokens("https://www.googleapis.com/auth/gmail.readonly"), "access_token");
   BOOST_TEST(sandbox().get(kFiles, gmail).status == 403);
 }
@@ -93,6 +98,40 @@ BOOST_FIXTURE_TEST_CASE(calendar_window_pages_insert_delete, Fresh) {
   BOOST_TEST(sandbox().del(kEvents + "/" + id, token).status == 410);
   BOOST_TEST(sandbox().get(kEvents + "/" + id, token).status == 410);
   BOOST_TEST(sandbox().get("/www.googleapis.com/calendar/v3/calendars/someone@else.com/events", token).status == 404);
+}
+
+// events.list gave a nextSyncToken but did not accept syncToken.
+BOOST_FIXTURE_TEST_CASE(calendar_incremental_sync_and_410, Fresh) {
+  auto token = str(google_tokens("https://www.googleapis.com/auth/calendar"), "access_token");
+  auto full = sandbox().get(kEvents + "?maxResults=2500", token).json();
+  BOOST_TEST(!full.as_object().contains("nextPageToken"));
+  const std::string first = str(full, "nextSyncToken");
+  BOOST_REQUIRE(!first.empty());
+  auto unchanged = sandbox().get(kEvents + "?syncToken=" + url_encode(first), token).json();
+  BOOST_TEST(unchanged.at("items").as_array().empty());
+  BOOST_TEST(str(unchanged, "nextSyncToken") == first);
+
+  auto inserted = sandbox().post_json(kEvents, json::object{{"summary", "Synced"},
+                                                            {"start", json::object{{"dateTime", "2024-06-02T10:00:00Z"}}},
+                                                            {"end", json::object{{"dateTime", "2024-06-02T11:00:00Z"}}}}, token);
+  BOOST_REQUIRE_EQUAL(inserted.status, 200);
+  const std::string id = str(inserted.json(), "id");
+  auto changes = sandbox().get(kEvents + "?syncToken=" + url_encode(first), token).json();
+  BOOST_REQUIRE_EQUAL(changes.at("items").as_array().size(), 1u);
+  BOOST_TEST(str(changes.at("items").as_array()[0], "id") == id);
+  const std::string second = str(changes, "nextSyncToken");
+  BOOST_TEST(second != first);
+
+  BOOST_TEST(sandbox().del(kEvents + "/" + id, token).status == 204);
+  auto deleted = sandbox().get(kEvents + "?syncToken=" + url_encode(second), token).json();
+  BOOST_REQUIRE_EQUAL(deleted.at("items").as_array().size(), 1u);
+  BOOST_TEST(str(deleted.at("items").as_array()[0], "status") == "cancelled");
+
+  auto expired = sandbox().get(kEvents + "?syncToken=not-a-token-we-gave", token);
+  BOOST_TEST(expired.status == 410);
+  BOOST_TEST(str(expired.json().at("error").at("errors").as_array()[0], "reason") == "fullSyncRequired");
+  auto mixed = sandbox().get(kEvents + "?syncToken=" + url_encode(second) + "&timeMin=" + url_encode("2024-05-01T00:00:00Z"), token);
+  BOOST_TEST(mixed.status == 400);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
