@@ -72,11 +72,13 @@ OAuthEngine::~OAuthEngine() = default;
 std::int64_t OAuthEngine::refresh_margin_ms() const { return options_.refresh_margin.count() * 1000; }
 
 void OAuthEngine::record(const std::string& tenant, const std::string& user_email, const std::string& provider,
-                         const std::string& action, const std::string& status, int http_status, const std::string& detail) {
+                         const std::string& action, const std::string& status, int http_status, const std::string& detail,
+                         std::string_view request_id) {
   metrics::global().oauth_event(provider, action, status);
   store::ActivityRecord r;
   r.tenant_id = tenant;
   r.user_email = user_email;
+  r.request_id = std::string(request_id);
   r.provider = provider;
   r.action = action;
   r.status = status;
@@ -160,7 +162,7 @@ ClientConfig OAuthEngine::client_for(const plugin::ProviderDescriptor& provider)
 
 asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, const std::string& user_email,
                                                   const std::string& provider_name, const std::string& scopes,
-                                                  const std::string& redirect_to) {
+                                                  const std::string& redirect_to, std::string_view request_id) {
   if (!is_email_like(user_email))
     throw ApiError(http_status::bad_request, "invalid_request", "user_email is required");
   const ProviderEntry entry = co_await resolve(provider_name);
@@ -192,16 +194,17 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   state.expires_at_ms = store::now_ms() + options_.state_ttl.count() * 1000;
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
   states_.insert(request.state, state);
-  record(tenant_id, user_email, provider.name, "auth.start", "ok", 200);
+  record(tenant_id, user_email, provider.name, "auth.start", "ok", 200, {}, request_id);
   const std::string url = authorization_url(provider.oauth, client, request);
   co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
 
-std::string OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error) {
+std::string OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error,
+                              std::string_view request_id) {
   auto record_state = states_.consume(state);
   if (!record_state || record_state->provider != provider)
     throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
-  record(record_state->tenant_id, record_state->user_email, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64));
+  record(record_state->tenant_id, record_state->user_email, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64), request_id);
   return record_state->redirect_to;
 }
 
@@ -212,7 +215,7 @@ std::optional<store::OAuthState> OAuthEngine::spent_flow(const std::string& prov
 }
 
 asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
-                                                 const std::string& state_value) {
+                                                 const std::string& state_value, std::string_view request_id) {
   auto state = states_.consume(state_value);
   if (!state) throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
   const std::string redirect_to = state->redirect_to;
@@ -220,7 +223,7 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
   std::optional<ApiError> failure;
   Connected connected;
   try {
-    connected = co_await finish(provider_name, code, state_value, std::move(state));
+    connected = co_await finish(provider_name, code, state_value, std::move(state), request_id);
   } catch (const ApiError& e) {
     failure = e;
   }
@@ -230,10 +233,10 @@ asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_nam
 
 // complete() once the state is known.
 asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::string code, std::string state_value,
-                                               std::optional<store::OAuthState> state) {
+                                               std::optional<store::OAuthState> state, std::string_view request_id) {
   if (state->provider != provider_name) {
     // A state issued for another provider: a mix-up attack or a misrouted callback.
-    record(state->tenant_id, state->user_email, provider_name, "auth.connect", "state_provider_mismatch", 400);
+    record(state->tenant_id, state->user_email, provider_name, "auth.connect", "state_provider_mismatch", 400, {}, request_id);
     throw ApiError(http_status::bad_request, "state_provider_mismatch",
                    "this state was issued for another provider; start the flow again");
   }
@@ -251,9 +254,10 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
   auto response = co_await http_.send(std::move(exchange));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms());
   if (auto* error = std::get_if<TokenError>(&parsed)) {
-    record(state->tenant_id, state->user_email, provider.name, "auth.connect", error->error, 502);
+    record(state->tenant_id, state->user_email, provider.name, "auth.connect", error->error, 502, {}, request_id);
     log::warn(kLog, "code exchange with " + provider.name + " failed: " + error->error +
-                        (error->description.empty() ? "" : " (" + error->description + ")"));
+                        (error->description.empty() ? "" : " (" + error->description + ")"),
+              {{"request_id", request_id}});
     const bool rejected = error->error == "invalid_grant" || error->error == "invalid_code";
     throw ApiError(rejected ? http_status::bad_request : http_status::bad_gateway,
                    rejected ? "authorization_code_rejected" : "token_exchange_failed",
@@ -271,7 +275,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
     const std::string operation = provider.oauth.post_connect_operation;
     auto result = co_await runtime::run_operation(entry.plugin, operation, input, fetcher);
     if (result.status >= 400) {
-      record(state->tenant_id, state->user_email, provider.name, "auth.connect", "post_connect_failed", result.status);
+      record(state->tenant_id, state->user_email, provider.name, "auth.connect", "post_connect_failed", result.status, {}, request_id);
       throw ApiError(http_status::bad_gateway, "post_connect_failed",
                      "connected, but the " + provider.name + " plugin could not finish setting up: " + result.error_message,
                      result.error_details);
@@ -284,9 +288,9 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
       connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
                           keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
   access_cache_.erase(AccessCache::key(state->tenant_id, state->user_email, provider.name));  // reconnected
-  record(state->tenant_id, state->user_email, provider.name, "auth.connect", "ok", 200);
+  record(state->tenant_id, state->user_email, provider.name, "auth.connect", "ok", 200, {}, request_id);
   emit(created ? "connection.created" : "connection.reauthorized", state->tenant_id, state->user_email, provider.name, id);
-  log::info(kLog, "connected " + id + " (" + provider.name + ")");
+  log::info(kLog, "connected " + id + " (" + provider.name + ")", {{"request_id", request_id}});
   co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
 }
 
@@ -314,7 +318,7 @@ std::vector<store::Connection> OAuthEngine::connections(const std::string& tenan
 }
 
 asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const std::string& user_email,
-                                            const std::string& provider) {
+                                            const std::string& provider, std::string_view request_id) {
   auto expiring = [&](std::int64_t expires_at_ms) {
     return expires_at_ms != 0 && expires_at_ms - refresh_margin_ms() <= store::now_ms();
   };
@@ -331,16 +335,17 @@ asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const 
     access_cache_.put(key, CachedAccess{fresh.connection_id, fresh.tokens, fresh.metadata, connection.expires_at_ms});
     co_return fresh;
   }
-  co_return co_await refresh_connection(tenant_id, user_email, provider, false);
+  co_return co_await refresh_connection(tenant_id, user_email, provider, false, request_id);
 }
 
 asio::awaitable<Access> OAuthEngine::refresh(const std::string& tenant_id, const std::string& user_email,
-                                             const std::string& provider) {
-  co_return co_await refresh_connection(tenant_id, user_email, provider, true);
+                                             const std::string& provider, std::string_view request_id) {
+  co_return co_await refresh_connection(tenant_id, user_email, provider, true, request_id);
 }
 
 asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenant_id, const std::string& user_email,
-                                                        const std::string& provider, bool forced) {
+                                                        const std::string& provider, bool forced,
+                                                        std::string_view request_id) {
   // Whatever the refresh ends in (new tokens, needs_reauth), the next access reads the row again.
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));
   store::Connection connection = load(tenant_id, user_email, provider);
@@ -370,11 +375,11 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
   std::optional<Access> result;
   std::optional<ApiError> failure;
   try {
-    result = co_await lead_refresh(connection, forced);
+    result = co_await lead_refresh(connection, forced, request_id);
   } catch (const ApiError& e) {
     failure = e;
   } catch (const std::exception& e) {
-    log::error(kLog, std::string("refresh failed: ") + e.what());
+    log::error(kLog, std::string("refresh failed: ") + e.what(), {{"request_id", request_id}});
     failure.emplace(http_status::internal_server_error, "internal_error", "token refresh failed");
   }
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));  // an access during the refresh cached the old row
@@ -392,7 +397,7 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
   co_return *result;
 }
 
-asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen, bool forced) {
+asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen, bool forced, std::string_view request_id) {
   // Re-read: another flight or process may have refreshed since the caller looked.
   store::Connection connection = load(seen.tenant_id, seen.user_email, seen.provider);
   TokenSet current = open_tokens(connection);
@@ -440,7 +445,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
   auto response = co_await http_.send(std::move(request));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms(), &current);
-  if (auto* error = std::get_if<TokenError>(&parsed)) refresh_refused(connection, provider.name, *error);
+  if (auto* error = std::get_if<TokenError>(&parsed)) refresh_refused(connection, provider.name, *error, request_id);
   TokenSet& fresh = std::get<TokenSet>(parsed);
   if (current.user && !current.user->refresh_token.empty() && current.user->expires_at_ms != 0) {
     // Slack's token rotation expires the authed_user token as well: it has
@@ -450,7 +455,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     plugin::OAuthDescriptor top_level = provider.oauth;
     top_level.token_response_path.clear();
     auto user_parsed = parse_token_response(top_level, user_response, store::now_ms());
-    if (auto* error = std::get_if<TokenError>(&user_parsed)) refresh_refused(connection, provider.name, *error);
+    if (auto* error = std::get_if<TokenError>(&user_parsed)) refresh_refused(connection, provider.name, *error, request_id);
     Tokens user = std::get<TokenSet>(user_parsed).primary;
     if (user.refresh_token.empty()) user.refresh_token = current.user->refresh_token;
     if (user.scope.empty()) user.scope = current.user->scope;
@@ -464,13 +469,14 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);
     co_return Access{winner.id, open_tokens(winner), winner.metadata};
   }
-  record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "ok", 200);
+  record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "ok", 200, {}, request_id);
   co_return Access{connection.id, std::move(fresh), connection.metadata};
 }
 
 asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, const std::string& user_email,
-                                                  const std::string& provider_name, bool remote) {
-  Access current = co_await access(tenant_id, user_email, provider_name);
+                                                  const std::string& provider_name, bool remote,
+                                                  std::string_view request_id) {
+  Access current = co_await access(tenant_id, user_email, provider_name, request_id);
   if (!remote) co_return Validation{"local", std::move(current)};
   const ProviderEntry entry = co_await resolve(provider_name);
   const auto& provider = *entry.descriptor;
@@ -482,22 +488,22 @@ asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, 
     auto response = co_await http_.send(std::move(request));
     const TokenVerdict verdict = token_verdict(provider.oauth, *check, response);
     if (verdict.liveness == TokenLiveness::alive) {
-      record(tenant_id, user_email, provider.name, "auth.validate", "ok", 200, check->method);
+      record(tenant_id, user_email, provider.name, "auth.validate", "ok", 200, check->method, request_id);
       co_return Validation{check->method, std::move(current)};
     }
     if (verdict.liveness == TokenLiveness::unknown) {
-      record(tenant_id, user_email, provider.name, "auth.validate", "upstream_error", 502, verdict.detail);
+      record(tenant_id, user_email, provider.name, "auth.validate", "upstream_error", 502, verdict.detail, request_id);
       throw ApiError(http_status::bad_gateway, "upstream_error",
                      "the provider could not check the token (" + verdict.detail + "); try again");
     }
     const bool refreshable = !current.tokens.primary.refresh_token.empty();
     if (verdict.liveness == TokenLiveness::refused && attempt == 0 && refreshable) {
       // Refused, not gone: a refresh decides (a dead grant throws reauth_required there).
-      Access refreshed = co_await refresh(tenant_id, user_email, provider_name);
+      Access refreshed = co_await refresh(tenant_id, user_email, provider_name, request_id);
       current = std::move(refreshed);
       continue;
     }
-    mark_needs_reauth(tenant_id, user_email, provider.name, verdict.detail);
+    mark_needs_reauth(tenant_id, user_email, provider.name, verdict.detail, request_id);
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the provider no longer accepts this " + provider.name + " connection (" + verdict.detail +
                        "); the user must authorize again");
@@ -505,34 +511,37 @@ asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, 
 }
 
 void OAuthEngine::mark_needs_reauth(const std::string& tenant_id, const std::string& user_email,
-                                    const std::string& provider_name, const std::string& reason) {
+                                    const std::string& provider_name, const std::string& reason,
+                                    std::string_view request_id) {
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
   auto connection = connections_.find(tenant_id, user_email, provider_name);
   if (!connection || connection->status == "needs_reauth") return;
   connections_.set_status(connection->id, "needs_reauth");
-  record(tenant_id, user_email, provider_name, "auth.needs_reauth", "reauth_required", 401, reason.substr(0, 64));
+  record(tenant_id, user_email, provider_name, "auth.needs_reauth", "reauth_required", 401, reason.substr(0, 64), request_id);
   emit("connection.needs_reauth", tenant_id, user_email, provider_name, connection->id);
-  log::warn(kLog, "the provider refused " + connection->id + " (" + reason.substr(0, 64) + "): marked needs_reauth");
+  log::warn(kLog, "the provider refused " + connection->id + " (" + reason.substr(0, 64) + "): marked needs_reauth",
+            {{"request_id", request_id}});
 }
 
 void OAuthEngine::refresh_refused(const store::Connection& connection, const std::string& provider,
-                                  const TokenError& error) {
+                                  const TokenError& error, std::string_view request_id) {
   if (error.needs_reauth()) {
     connections_.set_status(connection.id, "needs_reauth");
-    record(connection.tenant_id, connection.user_email, provider, "auth.refresh", "reauth_required", 401, error.error);
+    record(connection.tenant_id, connection.user_email, provider, "auth.refresh", "reauth_required", 401, error.error, request_id);
     emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider, connection.id);
-    log::warn(kLog, "refresh of " + connection.id + " refused (" + error.error + "): marked needs_reauth");
+    log::warn(kLog, "refresh of " + connection.id + " refused (" + error.error + "): marked needs_reauth",
+              {{"request_id", request_id}});
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the provider refused the refresh token; the user must authorize again", provider_error_details(error));
   }
-  record(connection.tenant_id, connection.user_email, provider, "auth.refresh", error.error, 502);
+  record(connection.tenant_id, connection.user_email, provider, "auth.refresh", error.error, 502, {}, request_id);
   emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider, connection.id);
   throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
                  provider_error_details(error));
 }
 
 asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id, const std::string& user_email,
-                                                   const std::string& provider_name) {
+                                                   const std::string& provider_name, std::string_view request_id) {
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
   store::Connection connection = load(tenant_id, user_email, provider_name);
   RevokeOutcome outcome;
@@ -573,8 +582,9 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
   emit("connection.revoked", tenant_id, user_email, provider_name, connection.id);
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));  // a concurrent access may have cached it again
   record(tenant_id, user_email, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
-         outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error);
-  log::info(kLog, "revoked " + connection.id + (outcome.upstream_error.empty() ? "" : " (provider: " + outcome.upstream_error + ")"));
+         outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error, request_id);
+  log::info(kLog, "revoked " + connection.id + (outcome.upstream_error.empty() ? "" : " (provider: " + outcome.upstream_error + ")"),
+            {{"request_id", request_id}});
   co_return outcome;
 }
 

@@ -38,6 +38,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lagentry::oauth {
 
@@ -97,15 +98,17 @@ class OAuthEngine {
               ClientLookup clients, store::ActivityLog& activity, EngineOptions options);
   ~OAuthEngine();
 
+  // Every call may name the API request it serves (request_id): its
+  // activity records and log lines carry it.
   boost::asio::awaitable<Authorization> begin(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
-                      const std::string& scopes, const std::string& redirect_to);
+                      const std::string& scopes, const std::string& redirect_to, std::string_view request_id = {});
   // The provider redirected back with a code. Failures after the state was
   // found throw FlowFailed; an unknown state throws ApiError invalid_state.
   boost::asio::awaitable<Connected> complete(const std::string& provider, const std::string& code,
-                                             const std::string& state);
+                                             const std::string& state, std::string_view request_id = {});
   // The provider redirected back with an error (e.g. access_denied); consumes
   // the state and returns the flow's redirect_to ("" when none).
-  std::string deny(const std::string& provider, const std::string& state, const std::string& error);
+  std::string deny(const std::string& provider, const std::string& state, const std::string& error, std::string_view request_id = {});
 
   // The flow of a state that can no longer be used (completed, denied or
   // expired; kept until its expiry passes), for a reloaded callback.
@@ -113,23 +116,23 @@ class OAuthEngine {
 
   // Fresh tokens, refreshed first when expiring within the margin.
   boost::asio::awaitable<Access> access(const std::string& tenant_id, const std::string& user_email,
-                                        const std::string& provider);
+                                        const std::string& provider, std::string_view request_id = {});
   // Refreshes now (single-flight with concurrent callers).
   boost::asio::awaitable<Access> refresh(const std::string& tenant_id, const std::string& user_email,
-                                         const std::string& provider);
+                                         const std::string& provider, std::string_view request_id = {});
   // Checks the connection: refreshed first when expiring, then, with
   // `remote`, the provider is asked (core/oauth/token_check.hpp). A refused
   // token is refreshed and asked about once more; a grant the provider says
   // is gone marks the connection needs_reauth and throws 401
   // reauth_required; a provider that cannot answer is 502 upstream_error.
   boost::asio::awaitable<Validation> validate(const std::string& tenant_id, const std::string& user_email,
-                                              const std::string& provider, bool remote);
+                                              const std::string& provider, bool remote, std::string_view request_id = {});
   // The provider said the grant is gone (validate, or a plugin that saw
   // Slack's token_revoked): needs_reauth, recorded and announced once.
   void mark_needs_reauth(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
-                         const std::string& reason);
+                         const std::string& reason, std::string_view request_id = {});
   boost::asio::awaitable<RevokeOutcome> revoke(const std::string& tenant_id, const std::string& user_email,
-                                               const std::string& provider);
+                                               const std::string& provider, std::string_view request_id = {});
 
   std::vector<store::Connection> connections(const std::string& tenant_id, const std::string& user_email);
   // The provider by name (404 unknown_provider otherwise), its endpoints
@@ -142,18 +145,20 @@ class OAuthEngine {
 
  private:
   boost::asio::awaitable<Access> refresh_connection(const std::string& tenant_id, const std::string& user_email,
-                                                    const std::string& provider, bool forced);
-  boost::asio::awaitable<Access> lead_refresh(const store::Connection& connection, bool forced);
+                                                    const std::string& provider, bool forced, std::string_view request_id);
+  boost::asio::awaitable<Access> lead_refresh(const store::Connection& connection, bool forced, std::string_view request_id);
   boost::asio::awaitable<Connected> finish(std::string provider_name, std::string code, std::string state_value,
-                                           std::optional<store::OAuthState> state);
+                                           std::optional<store::OAuthState> state, std::string_view request_id);
   // The token endpoint refused a refresh: needs_reauth for a dead grant
   // (401 reauth_required), else 502 token_refresh_failed. Always throws.
-  [[noreturn]] void refresh_refused(const store::Connection& connection, const std::string& provider, const TokenError& error);
+  [[noreturn]] void refresh_refused(const store::Connection& connection, const std::string& provider, const TokenError& error,
+                                    std::string_view request_id);
   ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
   store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
   TokenSet open_tokens(const store::Connection& connection) const;
   void record(const std::string& tenant, const std::string& user_email, const std::string& provider,
-              const std::string& action, const std::string& status, int http_status, const std::string& detail = {});
+              const std::string& action, const std::string& status, int http_status, const std::string& detail = {},
+              std::string_view request_id = {});
   // Queues a webhook event (connection.created, ...) for the tenant's
   // webhooks; a failure to queue is logged, never fails the flow.
   void emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,

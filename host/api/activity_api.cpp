@@ -133,7 +133,7 @@ void add_activity_routes(Router& router, store::Database& database, oauth::OAuth
     store::ConnectionStore connections(database);
     auto found = connections.find_by_id(ctx.tenant(), ctx.param("id"));
     if (!found) throw ApiError(http::status::not_found, "not_found", "no such connection");
-    auto outcome = co_await engine.revoke(found->tenant_id, found->user_email, found->provider);
+    auto outcome = co_await engine.revoke(found->tenant_id, found->user_email, found->provider, ctx.request_id);
     json::object body{{"id", found->id}, {"revoked", true}, {"provider_revoked", outcome.revoked_upstream}};
     if (!outcome.upstream_error.empty()) body["provider_error"] = outcome.upstream_error;
     co_return json_response(http::status::ok, body);

@@ -106,7 +106,7 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
   if (auto error = ctx.query("error")) {
     std::string redirect_to;
     try {
-      redirect_to = engine.deny(provider, state, *error);
+      redirect_to = engine.deny(provider, state, *error, ctx.request_id);
     } catch (const ApiError&) {
       // The denial is shown either way; an unknown state changes nothing.
     }
@@ -117,7 +117,8 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
                             plain_code(*error));
   }
   try {
-    auto connected = co_await engine.complete(provider, ctx.query("code").value_or(""), state);
+    const std::string code = ctx.query("code").value_or("");
+    auto connected = co_await engine.complete(provider, code, state, ctx.request_id);
     if (auto back = redirect_back(connected.redirect_to, allowlist, {{"status", "connected"}, {"provider", provider}}))
       co_return std::move(*back);
     co_return callback_page(http::status::ok, "Connected",
@@ -217,7 +218,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     std::string scopes = ctx.query("scopes").value_or("");
     if (const auto connectors = ctx.query("connectors"); connectors && !connectors->empty() && scopes.empty())
       scopes = connector_scopes(engine, ctx.param("provider"), *connectors);
-    auto start = co_await engine.begin(ctx.tenant(), user, ctx.param("provider"), scopes, redirect_to);
+    auto start = co_await engine.begin(ctx.tenant(), user, ctx.param("provider"), scopes, redirect_to, ctx.request_id);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"authorization_url", start.url},
                                                            {"expires_at", start.expires_at_ms / 1000}});
@@ -235,7 +236,9 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     const std::string remote = ctx.query("remote").value_or("true");
     if (remote != "true" && remote != "false")
       throw ApiError(http::status::bad_request, "invalid_request", "remote must be true or false");
-    auto checked = co_await engine.validate(ctx.tenant(), required_user(ctx), ctx.param("provider"), remote == "true");
+    const std::string user = required_user(ctx);
+    const bool ask_provider = remote == "true";
+    auto checked = co_await engine.validate(ctx.tenant(), user, ctx.param("provider"), ask_provider, ctx.request_id);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"valid", true},
                                                            {"checked", checked.checked},
@@ -245,7 +248,8 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
 
   auto refresh = [&, known_provider](RequestContext& ctx) -> awaitable<Response> {
     known_provider(ctx.param("provider"));
-    auto access = co_await engine.refresh(ctx.tenant(), required_user(ctx), ctx.param("provider"));
+    const std::string user = required_user(ctx);
+    auto access = co_await engine.refresh(ctx.tenant(), user, ctx.param("provider"), ctx.request_id);
     co_return json_response(http::status::ok, json::object{{"provider", ctx.param("provider")},
                                                            {"refreshed", true},
                                                            {"expires_at", expiry(access.tokens.primary.expires_at_ms)}});
@@ -259,7 +263,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
     const std::string user = required_user(ctx);
     const auto connections = engine.connections(ctx.tenant(), user);
     if (!connection_of(connections, ctx.param("provider"))) known_provider(ctx.param("provider"));
-    auto outcome = co_await engine.revoke(ctx.tenant(), user, ctx.param("provider"));
+    auto outcome = co_await engine.revoke(ctx.tenant(), user, ctx.param("provider"), ctx.request_id);
     json::object body{{"provider", ctx.param("provider")},
                       {"revoked", true},
                       {"provider_revoked", outcome.revoked_upstream},

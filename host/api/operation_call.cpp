@@ -109,7 +109,8 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   json::value metadata = json::object{};
   if (auto* user = call.params.if_contains("user_email"); user && user->is_string() && !user->get_string().empty()) {
     connection.user_email = std::string(user->get_string());
-    auto access = co_await services.engine.access(connection.tenant_id, connection.user_email, call.provider);
+    auto access = co_await services.engine.access(connection.tenant_id, connection.user_email, call.provider,
+                                                  connection.request_id);
     check_scopes(call, connection.user_email, access.tokens);
     connection.credentials = credentials_of(access, connection.api_origins);
     json::error_code ec;
@@ -137,7 +138,8 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   // The plugin saw the provider say the grant is gone (Slack's
   // token_revoked, ...): the connection needs the user again.
   if (result.status == 401 && result.error_code == "reauth_required" && !connection.user_email.empty())
-    services.engine.mark_needs_reauth(connection.tenant_id, connection.user_email, call.provider, result.error_message);
+    services.engine.mark_needs_reauth(connection.tenant_id, connection.user_email, call.provider, result.error_message,
+                                      connection.request_id);
 
   if (services.validate_results) check_result(*call.plugin, operation, result);
 

@@ -106,7 +106,7 @@ awaitable<Response> proxy_call(RequestContext& ctx, OperationServices& services,
   const std::string origin = target_origin(ctx, provider);
   std::vector<UpstreamRequest> requests{upstream_request(ctx, upstream_url(ctx, origin))};
 
-  auto access = co_await services.engine.access(ctx.tenant(), user, provider.name);
+  auto access = co_await services.engine.access(ctx.tenant(), user, provider.name, ctx.request_id);
   ConnectionContext connection{ctx.tenant(), user, provider.name, provider.api_origins, {}, false};
   connection.request_id = std::string(ctx.request_id);
   connection.credentials = credentials_of(access, connection.api_origins);

@@ -17,7 +17,7 @@ asio::awaitable<bool> refresh_once(oauth::OAuthEngine& engine, ConnectionContext
   std::optional<oauth::Access> access;
   std::optional<ApiError> failure;
   try {
-    access = co_await engine.refresh(connection.tenant_id, connection.user_email, connection.provider);
+    access = co_await engine.refresh(connection.tenant_id, connection.user_email, connection.provider, connection.request_id);
   } catch (const ApiError& e) {
     failure = e;
   }

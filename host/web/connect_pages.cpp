@@ -221,7 +221,7 @@ void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEn
     std::optional<ApiError> failure;
     oauth::Authorization start;
     try {
-      start = co_await engine.begin(session.tenant_id, session.user_email, post.provider, default_scopes, back);
+      start = co_await engine.begin(session.tenant_id, session.user_email, post.provider, default_scopes, back, ctx.request_id);
     } catch (const ApiError& e) {
       failure = e;
     }
@@ -237,7 +237,7 @@ void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEn
     const store::ConnectSession& session = *post.session;
     std::optional<ApiError> failure;
     try {
-      co_await engine.revoke(session.tenant_id, session.user_email, post.provider);
+      co_await engine.revoke(session.tenant_id, session.user_email, post.provider, ctx.request_id);
     } catch (const ApiError& e) {
       failure = e;
     }

@@ -431,7 +431,7 @@ void add_console_pages(Router& router, ConsoleServices s) {
     store::ConnectionStore connections(s.database);
     auto found = connections.find_by_id(tenant, field(post.form, "id"));
     if (!found) co_return redirect(http::status::see_other, url_with("/console/connections", {{"tenant", tenant}, {"done", "missing"}}));
-    co_await s.engine.revoke(found->tenant_id, found->user_email, found->provider);
+    co_await s.engine.revoke(found->tenant_id, found->user_email, found->provider, ctx.request_id);
     co_return redirect(http::status::see_other, url_with("/console/connections", {{"tenant", tenant}, {"done", "revoked"}}));
   }, Access::open);
 

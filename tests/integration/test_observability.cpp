@@ -71,6 +71,37 @@ BOOST_AUTO_TEST_CASE(activity_records_name_the_user_and_the_request) {
   BOOST_TEST(action == "gmail.labels");
 }
 
+// The OAuth engine's records and log lines carry the request too: starting
+// a flow, a validation that finds a dead grant, a revoke.
+BOOST_AUTO_TEST_CASE(oauth_records_and_log_lines_name_the_request) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  HttpClient client(host.port());
+  auto url = client.get("/api/v1/unified/auth/slack/url?user_email=" + kUser, {{"X-Request-Id", "start-1"}});
+  BOOST_REQUIRE_EQUAL(url.status, 200);
+  connect(host, sandbox, "google");
+  sandbox.control("POST", "grants/revoke", R"({"provider":"google"})");
+  auto dead = client.get("/api/v1/unified/auth/google/validate?user_email=" + kUser, {{"X-Request-Id", "validate-1"}});
+  BOOST_TEST(dead.error_code() == "reauth_required", dead.body);
+  auto revoked = client.request("DELETE", "/api/v1/unified/auth/google/revoke?user_email=" + kUser, "",
+                                {{"X-Request-Id", "revoke-1"}});
+  BOOST_REQUIRE_EQUAL(revoked.status, 200);
+  const std::string log = host.log();
+  BOOST_TEST(log.find("marked needs_reauth request_id=validate-1") != std::string::npos, log);
+  BOOST_TEST(log.find("request_id=revoke-1") != std::string::npos);
+  BOOST_TEST(host.stop() == 0);  // flushes the activity log
+  soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
+  auto action_of = [&](const std::string& request_id) {
+    std::string action;
+    sql << "SELECT action FROM activity_log WHERE request_id = :r ORDER BY id DESC LIMIT 1", soci::use(request_id),
+        soci::into(action);
+    return action;
+  };
+  BOOST_TEST(action_of("start-1") == "auth.start");
+  BOOST_TEST(action_of("validate-1") == "auth.refresh");  // refused, refreshed: Google said invalid_grant
+  BOOST_TEST(action_of("revoke-1") == "auth.revoke");
+}
+
 BOOST_AUTO_TEST_CASE(the_access_log_can_be_turned_off) {
   HostOptions options;
   options.environment = {{"LAGENTRY_ACCESS_LOG", "false"}};
