@@ -49,18 +49,19 @@ bool has_non_finite(const json::value& v) {
 // Interprets a LG_STEP_REPLY document. Whatever the plugin wrote, the client
 // gets valid JSON: a reply that is not (invalid UTF-8 included, which the
 // parser rejects) or carries a non-finite number is the plugin's error.
-OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text) {
+OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text, std::string_view request_id) {
   json::error_code ec;
   json::value reply = json::parse(text, ec);
   if (ec) {
-    log::warn(kLog, "plugin " + plugin.id() + " returned a reply that is not valid JSON: " + ec.message());
+    log::warn(kLog, "plugin " + plugin.id() + " returned a reply that is not valid JSON: " + ec.message(),
+              {{"request_id", request_id}});
     return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a reply that is not valid JSON (" +
                                             ec.message() + ")");
   }
   if (!reply.is_object())
     return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a malformed reply");
   if (has_non_finite(reply)) {
-    log::warn(kLog, "plugin " + plugin.id() + " returned a non-finite number");
+    log::warn(kLog, "plugin " + plugin.id() + " returned a non-finite number", {{"request_id", request_id}});
     return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a number JSON cannot carry");
   }
   const auto& o = reply.get_object();
@@ -137,6 +138,7 @@ json::array responses_to_json(const std::vector<UpstreamResponse>& responses) {
 boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& plugin, std::string operation,
                                                       const json::value& input, Fetcher& fetcher, RunLimits limits) {
   const std::string input_text = json::serialize(input);
+  const std::string request_id(fetcher.request_id());  // for log lines
   std::string state, responses;
   int upstream_calls = 0;
   for (int step = 0; step < limits.max_steps; ++step) {
@@ -146,11 +148,11 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
       co_return failure(404, "unknown_operation", "plugin " + plugin->id() + " does not implement " + operation);
     if (result.code == LG_ERR_BAD_INPUT) co_return failure(400, "invalid_request", result.json);
     if (result.code != LG_OK) {
-      log::error(plugin->id(), operation + " failed: " + result.json);
+      log::error(plugin->id(), operation + " failed: " + result.json, {{"request_id", request_id}});
       co_return failure(502, "plugin_error", "plugin " + plugin->id() + " failed while running " + operation);
     }
     if (result.kind == LG_STEP_REPLY) {
-      OperationResult reply = parse_reply(*plugin, result.json);
+      OperationResult reply = parse_reply(*plugin, result.json, request_id);
       reply.upstream_calls = upstream_calls;
       co_return reply;
     }
@@ -172,7 +174,8 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
       refused = e.what();
     }
     if (refused) {
-      log::error(plugin->id(), operation + ": upstream request refused by the host: " + *refused);
+      log::error(plugin->id(), operation + ": upstream request refused by the host: " + *refused,
+                 {{"request_id", request_id}});
       co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for an upstream request the host refuses (" +
                                                  *refused + ")");
     }

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lagentry::runtime {
@@ -37,6 +38,8 @@ class Fetcher {
   virtual ~Fetcher() = default;
   // One response per request, same order; never throws for HTTP failures.
   virtual boost::asio::awaitable<std::vector<UpstreamResponse>> fetch_all(std::vector<UpstreamRequest> requests) = 0;
+  // The API request these calls serve, for log lines ("" when none).
+  virtual std::string_view request_id() const { return {}; }
 };
 
 }  // namespace lagentry::runtime

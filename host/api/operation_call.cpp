@@ -55,7 +55,8 @@ void validate_call(const OperationCall& call) {
 
 // LAGENTRY_VALIDATE_RESULTS: a reply that its own schema does not describe
 // is the plugin's bug; say exactly where.
-void check_result(const plugin::LoadedPlugin& plugin, const std::string& operation, runtime::OperationResult& result) {
+void check_result(const plugin::LoadedPlugin& plugin, const std::string& operation, runtime::OperationResult& result,
+                  std::string_view request_id) {
   const auto* descriptor = plugin.manifest().find_operation(operation);
   if (!descriptor || result.status >= 400 || result.status == 204) return;
   const schema::Definitions definitions{&plugin.manifest().definitions, &schema::unified_definitions()};
@@ -63,7 +64,7 @@ void check_result(const plugin::LoadedPlugin& plugin, const std::string& operati
   if (!violation) return;
   const std::string message = operation + " replied with a body its result schema does not allow: " +
                               (violation->pointer.empty() ? "the body" : violation->pointer) + " " + violation->message;
-  log::error("schema", message);
+  log::error("schema", message, {{"request_id", request_id}});
   result.status = 502;
   result.error_code = "plugin_error";
   result.error_message = message;
@@ -141,7 +142,7 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
     services.engine.mark_needs_reauth(connection.tenant_id, connection.user_email, call.provider, result.error_message,
                                       connection.request_id);
 
-  if (services.validate_results) check_result(*call.plugin, operation, result);
+  if (services.validate_results) check_result(*call.plugin, operation, result, connection.request_id);
 
   store::ActivityRecord record;
   record.tenant_id = connection.tenant_id;

@@ -38,6 +38,7 @@ class RefreshingFetcher : public runtime::Fetcher {
   // Throws runtime::EgressRefused, sending nothing, when a request breaks the egress rules.
   boost::asio::awaitable<std::vector<runtime::UpstreamResponse>> fetch_all(
       std::vector<runtime::UpstreamRequest> requests) override;
+  std::string_view request_id() const override { return connection_.request_id; }
 
  private:
   net::HttpClient& http_;

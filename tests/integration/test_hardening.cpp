@@ -264,12 +264,12 @@ BOOST_AUTO_TEST_CASE(plugin_replies_that_are_not_json_are_a_clear_502) {
   HostProcess host(echo_host());
   HttpClient client(host.port());
   for (const char* kind : {"utf8", "huge", "infinity"}) {
-    auto r = client.get(std::string("/api/v1/unified/echo/bad-reply/") + kind);
+    auto r = client.get(std::string("/api/v1/unified/echo/bad-reply/") + kind, {{"X-Request-Id", std::string("bad-") + kind}});
     BOOST_TEST(r.status == 502, kind);
     BOOST_TEST(r.error_code() == "plugin_error", kind << ": " << r.body);  // error_code() parses the body: valid JSON
   }
   BOOST_TEST(host.log().find("returned a reply that is not valid JSON") != std::string::npos);
-  BOOST_TEST(host.log().find("non-finite") != std::string::npos);
+  BOOST_TEST(host.log().find("non-finite number request_id=bad-infinity") != std::string::npos, host.log());
 }
 
 // Regression: after kill -9 during a refresh, the next refresh waited ~30 s
