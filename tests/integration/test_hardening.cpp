@@ -269,7 +269,8 @@ BOOST_AUTO_TEST_CASE(plugin_replies_that_are_not_json_are_a_clear_502) {
     BOOST_TEST(r.error_code() == "plugin_error", kind << ": " << r.body);  // error_code() parses the body: valid JSON
   }
   BOOST_TEST(host.log().find("returned a reply that is not valid JSON") != std::string::npos);
-  BOOST_TEST(host.log().find("non-finite number request_id=bad-infinity") != std::string::npos, host.log());
+  BOOST_TEST(host.log().find("non-finite number request_id=bad-") != std::string::npos, host.log());
+  BOOST_TEST(host.log().find("not valid JSON: syntax error request_id=bad-utf8") != std::string::npos);
 }
 
 // Regression: after kill -9 during a refresh, the next refresh waited ~30 s
