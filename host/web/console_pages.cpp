@@ -103,7 +103,7 @@ std::string select(std::string_view name, const std::vector<std::pair<std::strin
 
 std::string text_input(std::string_view name, std::string_view type, const std::string& value, std::string_view placeholder = {}) {
   return "<input type=\"" + std::string(type) + "\" name=\"" + std::string(name) + "\" id=\"filter-" + std::string(name) +
-         "\" value=\"" + escape(value) + "\" placeholder=\"" + std::string(placeholder) + "\">";
+         "\" value=\"" + escape(value) + "\" placeholder=\"" + escape(placeholder) + "\">";
 }
 
 std::string labelled(std::string_view label, std::string control) {
