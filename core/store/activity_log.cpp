@@ -1,6 +1,7 @@
 #include "core/store/activity_log.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/store/write_transaction.hpp"
 
 #include <soci/soci.h>
 
@@ -86,7 +87,7 @@ void ActivityLog::run() {
 void ActivityLog::write_batch(std::deque<ActivityRecord>& batch) {
   try {
     soci::session sql(db_.pool());
-    soci::transaction tx(sql);
+    WriteTransaction tx(db_, sql);
     for (const ActivityRecord& r : batch) {
       soci::indicator item_ind = r.item_count < 0 ? soci::i_null : soci::i_ok;
       soci::indicator user_ind = r.user_email.empty() ? soci::i_null : soci::i_ok;

@@ -2,6 +2,7 @@
 
 #include "core/crypto/encoding.hpp"
 #include "core/store/clock.hpp"
+#include "core/store/write_transaction.hpp"
 
 #include <soci/soci.h>
 
@@ -45,7 +46,7 @@ bool ConnectionStore::upsert(const std::string& id, const std::string& tenant_id
                              const std::string& provider, const std::string& scopes, const std::string& metadata,
                              const crypto::Sealed& tokens, std::int64_t expires_at_ms) {
   soci::session sql(db_.pool());
-  soci::transaction tx(sql);
+  WriteTransaction tx(db_, sql);
   const long long now = now_ms();
   int exists = 0;
   sql << "SELECT COUNT(*) FROM connections WHERE id = :id", soci::use(id), soci::into(exists);
@@ -172,7 +173,7 @@ void ConnectionStore::set_status(const std::string& id, const std::string& statu
 
 bool ConnectionStore::remove(const std::string& id) {
   soci::session sql(db_.pool());
-  soci::transaction tx(sql);
+  WriteTransaction tx(db_, sql);
   sql << "DELETE FROM connection_tokens WHERE connection_id = :id", soci::use(id);
   soci::statement st = (sql.prepare << "DELETE FROM connections WHERE id = :id", soci::use(id));
   st.execute(true);

@@ -3,6 +3,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/store/clock.hpp"
 #include "core/store/row_values.hpp"
+#include "core/store/write_transaction.hpp"
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -49,7 +50,7 @@ std::string WebhookOutbox::enqueue(const ConnectionEvent& event) {
   const std::string event_id = "evt_" + crypto::random_token(16);
   const long long now = now_ms();
   const std::string body = payload(event_id, event, now);
-  soci::transaction tx(sql);
+  WriteTransaction tx(db_, sql);
   for (const auto& webhook_id : all)
     sql << "INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, payload, created_at, attempts, next_attempt_at)"
            " VALUES (:w, :e, :t, :p, :c, 0, :n)",

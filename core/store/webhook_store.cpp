@@ -5,6 +5,7 @@
 #include "core/store/api_key_store.hpp"
 #include "core/store/clock.hpp"
 #include "core/store/row_values.hpp"
+#include "core/store/write_transaction.hpp"
 
 #include <soci/soci.h>
 
@@ -59,7 +60,7 @@ std::vector<Webhook> WebhookStore::list(const std::string& tenant_id) {
 
 bool WebhookStore::remove(const std::string& id) {
   soci::session sql(db_.pool());
-  soci::transaction tx(sql);
+  WriteTransaction tx(db_, sql);
   sql << "DELETE FROM webhook_deliveries WHERE webhook_id = :id", soci::use(id);
   soci::statement st = (sql.prepare << "DELETE FROM webhooks WHERE id = :id", soci::use(id));
   st.execute(true);

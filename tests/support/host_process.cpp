@@ -1,13 +1,14 @@
 #include "tests/support/host_process.hpp"
 
+#include <boost/test/results_collector.hpp>
 #include <boost/test/unit_test.hpp>
-
 
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -126,9 +127,26 @@ HostProcess::HostProcess(HostOptions options) {
   throw std::runtime_error("lagentry-host did not start listening:\n" + log());
 }
 
+namespace {
+bool current_test_failed() {
+  namespace ut = boost::unit_test;
+  if (!ut::framework::test_in_progress()) return false;
+  return !ut::results_collector.results(ut::framework::current_test_case().p_id).passed();
+}
+
+// The end of a log, so that a failure in CI shows why the host answered as it did.
+std::string last_lines(const std::string& text, std::size_t count) {
+  std::size_t start = text.size();
+  for (std::size_t seen = 0; start > 0 && seen <= count; --start)
+    if (text[start - 1] == '\n') ++seen;
+  return text.substr(start);
+}
+}  // namespace
+
 HostProcess::~HostProcess() {
   // A graceful stop, so that a sanitizer build checks the host's exit (leaks).
   if (pid_ > 0 && exit_code_ < 0) stop(SIGTERM);
+  if (current_test_failed()) std::cerr << "---- the end of the host's log (" << dir_.string() << "):\n" << last_lines(log(), 40) << "----\n";
   std::error_code ignored;
   if (std::getenv("LAGENTRY_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_, ignored);
 }

@@ -1,5 +1,6 @@
 // Migrations and the activity log on a real SQLite file.
 #include "core/store/activity_log.hpp"
+#include "core/store/connection_store.hpp"
 #include "core/store/database.hpp"
 #include "core/store/migrations.hpp"
 #include "tests/support/host_process.hpp"
@@ -146,6 +147,46 @@ BOOST_AUTO_TEST_CASE(activity_flush_waits_for_the_writer) {
   log.record({0, "t1", "slack", "", "auth.connect", "ok", 200, 5, -1, ""});
   log.flush();
   BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count IS NULL") == 1);
+}
+
+// A transaction that reads and then writes must hold the write lock from its
+// start: in WAL mode SQLite refuses (SQLITE_BUSY, no busy handler) to upgrade
+// a read whose snapshot another connection's commit has made stale.
+BOOST_AUTO_TEST_CASE(concurrent_connects_and_activity_writes_all_succeed) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file, 4);
+  migrate(*db);
+  {
+    soci::session sql(db->pool());
+    sql << "INSERT INTO tenants (id, name, created_at) VALUES ('t', 't', 0)";
+  }
+  ConnectionStore connections(*db);
+  ActivityLog log(*db);
+  std::atomic<int> ready{0}, failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w)
+    writers.emplace_back([&, w] {
+      ++ready;
+      while (ready < 3) std::this_thread::yield();
+      for (int i = 0; i < 150; ++i) {
+        try {
+          const std::string user = "u" + std::to_string(w) + "-" + std::to_string(i % 10) + "@example.com";
+          const std::string id = connections.id_for("t", user, "google");
+          connections.upsert(id, "t", user, "google", "s", "{}", {"k1", "c2VhbGVk"}, 0);
+          ActivityRecord record;
+          record.tenant_id = "t";
+          record.action = "connect";
+          log.record(record);
+        } catch (const std::exception& e) {
+          BOOST_TEST_MESSAGE(e.what());
+          ++failures;
+        }
+      }
+    });
+  for (auto& t : writers) t.join();
+  log.flush();
+  BOOST_TEST(failures == 0);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM connections") == 30);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
