@@ -4,6 +4,7 @@
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
 #include "core/store/database.hpp"
+#include "core/store/database_work.hpp"
 #include "core/store/key_check.hpp"
 #include "core/store/migrations.hpp"
 #include "core/net/http_client.hpp"
@@ -138,6 +139,9 @@ int run(Config config) {
   }
   store::ActivityLog activity(*database);
   store::ApiKeyStore api_keys(*database);
+  // Statements requests need run here, never on an I/O thread: one thread
+  // per pooled session (store/database_work.hpp).
+  store::DatabaseWork database_work(config.database_pool_size);
   bootstrap_api_key(config, api_keys);
 
   // The per-process folder of private plugin copies goes when the host does
@@ -180,19 +184,31 @@ int run(Config config) {
                            config.providers_dir.string());
   oauth::ProviderDirectory providers(registry, std::move(configured_providers));
   oauth::OAuthEngine engine(
-      *database, key_ring, http_client, providers,
+      *database, database_work, key_ring, http_client, providers,
       [&config](const plugin::ProviderDescriptor& provider) { return client_config(provider, config); }, activity,
       engine_options);
+  // Work still queued (a lease release) uses the engine's stores: finish it
+  // before the engine goes, however run() ends.
+  struct FinishDatabaseWork {
+    store::DatabaseWork& work;
+    ~FinishDatabaseWork() { work.stop(); }
+  } finish_database_work{database_work};
 
   Router router;
   router.set_limits(config.auth_failures_per_minute, config.rate_limit_per_key);
   // Keys from memory: a revoked key stops working within 4 s (store/api_key_cache.hpp).
+  // A key memory does not hold is read on the database pool.
   store::ApiKeyCache key_cache(api_keys);
-  router.set_authenticator([&key_cache](const std::string& key) -> std::optional<Principal> {
-    auto record = key_cache.authenticate(key);
-    if (!record) return std::nullopt;
-    return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
-  });
+  router.set_authenticator(
+      [&key_cache, &database_work](std::string key) -> asio::awaitable<std::optional<Principal>> {
+        std::optional<store::ApiKey> record = key_cache.fresh(key);
+        if (!record) {
+          std::optional<store::ApiKey> read = co_await database_work.run([&] { return key_cache.authenticate(key); });
+          record = std::move(read);
+        }
+        if (!record) co_return std::nullopt;
+        co_return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
+      });
   add_catalog_routes(router, registry, providers, config, *database, key_ring);
   add_auth_routes(router, engine, config);
   OperationServices services{engine, http_client, activity, config.validate_results};
@@ -201,7 +217,7 @@ int run(Config config) {
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
   add_activity_routes(router, *database, engine);
-  add_metrics_routes(router, registry, *database, activity, config.metrics_public);
+  add_metrics_routes(router, registry, *database, database_work, activity, config.metrics_public);
   auto explorer = std::make_shared<const ExplorerAssets>(load_explorer_assets(config.docs_dir));
   if (explorer->installed())
     log::info(kLog, "API explorer at /docs (Swagger UI from " + config.docs_dir.string() + "), OpenAPI at /openapi.json");
@@ -296,9 +312,14 @@ int run(Config config) {
     });
   });
 
+  // Statements sent from here on count against the I/O threads: none should be.
+  auto serve = [&io] {
+    const store::StatementSourceScope counted_as(store::StatementSource::io_thread);
+    io.run();
+  };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&] { io.run(); });
-  io.run();
+  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back(serve);
+  serve();
   for (auto& t : threads) t.join();
 
   activity.stop();

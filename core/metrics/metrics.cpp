@@ -23,6 +23,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   plugins_loaded_ = &prometheus::BuildGauge().Name("lagentry_plugins_loaded").Help("Plugins serving now").Register(r).Add({});
   activity_queue_ = &prometheus::BuildGauge().Name("lagentry_activity_queue_depth").Help("Activity records waiting to be written").Register(r).Add({});
   connections_ = &prometheus::BuildGauge().Name("lagentry_connections").Help("Connections by provider and status").Register(r);
+  database_statements_ = &prometheus::BuildCounter()
+                              .Name("lagentry_database_statements_total")
+                              .Help("Statements sent to the database, by the kind of thread that sent them (io stays 0)")
+                              .Register(r);
 }
 
 void Metrics::request(const std::string& route, const std::string& method, int status, double seconds) {

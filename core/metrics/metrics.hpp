@@ -40,6 +40,7 @@ class Metrics {
   prometheus::Gauge& plugins_loaded() { return *plugins_loaded_; }
   prometheus::Gauge& activity_queue() { return *activity_queue_; }
   prometheus::Family<prometheus::Gauge>& connections() { return *connections_; }
+  prometheus::Family<prometheus::Counter>& database_statements() { return *database_statements_; }
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string render() const;
@@ -61,6 +62,7 @@ class Metrics {
   prometheus::Gauge* plugins_loaded_;
   prometheus::Gauge* activity_queue_;
   prometheus::Family<prometheus::Gauge>* connections_;
+  prometheus::Family<prometheus::Counter>* database_statements_;
 };
 
 Metrics& global();

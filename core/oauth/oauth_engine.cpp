@@ -53,10 +53,11 @@ struct OAuthEngine::Flight {
   std::vector<std::shared_ptr<asio::steady_timer>> waiters;
 };
 
-OAuthEngine::OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http,
-                         const ProviderDirectory& providers, ClientLookup clients, store::ActivityLog& activity,
-                         EngineOptions options)
+OAuthEngine::OAuthEngine(store::Database& db, store::DatabaseWork& work, const crypto::KeyRing& keys,
+                         net::HttpClient& http, const ProviderDirectory& providers, ClientLookup clients,
+                         store::ActivityLog& activity, EngineOptions options)
     : db_(db),
+      work_(work),
       keys_(keys),
       http_(http),
       providers_(providers),
@@ -87,10 +88,12 @@ void OAuthEngine::record(const std::string& tenant, const std::string& user_emai
   activity_.record(std::move(r));
 }
 
-void OAuthEngine::emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,
-                       const std::string& provider, const std::string& connection_id) {
+asio::awaitable<void> OAuthEngine::emit(const std::string& type, const std::string& tenant_id,
+                                        const std::string& user_email, const std::string& provider,
+                                        const std::string& connection_id) {
+  const store::ConnectionEvent event{type, tenant_id, user_email, provider, connection_id};
   try {
-    const std::string event_id = outbox_.enqueue(store::ConnectionEvent{type, tenant_id, user_email, provider, connection_id});
+    const std::string event_id = co_await work_.run([&] { return outbox_.enqueue(event); });
     if (!event_id.empty()) log::debug(kLog, "queued " + type + " " + event_id + " for " + connection_id);
   } catch (const std::exception& e) {
     log::error(kLog, "cannot queue webhook event " + type + " for " + connection_id + ": " + e.what());
@@ -193,30 +196,31 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   state.redirect_to = redirect_to;
   state.expires_at_ms = store::now_ms() + options_.state_ttl.count() * 1000;
   if (provider.oauth.pkce) state.pkce_verifier = keys_.seal(pkce.verifier, "oauth_states:" + store::OAuthStateStore::hash(request.state));
-  states_.insert(request.state, state);
+  co_await work_.run([&] { states_.insert(request.state, state); });
   record(tenant_id, user_email, provider.name, "auth.start", "ok", 200, {}, request_id);
   const std::string url = authorization_url(provider.oauth, client, request);
   co_return Authorization{options_.browser_origins.rewrite(url).value_or(url), state.expires_at_ms};
 }
 
-std::string OAuthEngine::deny(const std::string& provider, const std::string& state, const std::string& error,
-                              std::string_view request_id) {
-  auto record_state = states_.consume(state);
+asio::awaitable<std::string> OAuthEngine::deny(const std::string& provider, const std::string& state,
+                                               const std::string& error, std::string_view request_id) {
+  auto record_state = co_await work_.run([&] { return states_.consume(state); });
   if (!record_state || record_state->provider != provider)
     throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
   record(record_state->tenant_id, record_state->user_email, provider, "auth.connect", "denied", 400, "provider answered " + error.substr(0, 64), request_id);
-  return record_state->redirect_to;
+  co_return record_state->redirect_to;
 }
 
-std::optional<store::OAuthState> OAuthEngine::spent_flow(const std::string& provider, const std::string& state) {
-  auto flow = states_.find_spent(state);
-  if (!flow || flow->provider != provider) return std::nullopt;
-  return flow;
+asio::awaitable<std::optional<store::OAuthState>> OAuthEngine::spent_flow(const std::string& provider,
+                                                                           const std::string& state) {
+  auto flow = co_await work_.run([&] { return states_.find_spent(state); });
+  if (!flow || flow->provider != provider) co_return std::nullopt;
+  co_return flow;
 }
 
 asio::awaitable<Connected> OAuthEngine::complete(const std::string& provider_name, const std::string& code,
                                                  const std::string& state_value, std::string_view request_id) {
-  auto state = states_.consume(state_value);
+  auto state = co_await work_.run([&] { return states_.consume(state_value); });
   if (!state) throw ApiError(http_status::bad_request, "invalid_state", "unknown, expired or already used state");
   const std::string redirect_to = state->redirect_to;
   // (co_await stays out of the handler, which cannot suspend.)
@@ -282,25 +286,30 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
     }
     metadata = json::serialize(result.body);
   }
-  const std::string id = connections_.id_for(state->tenant_id, state->user_email, provider.name);
   const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
-  const bool created =
-      connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata,
-                          keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id)), tokens.primary.expires_at_ms);
+  std::string id;
+  bool created = false;
+  co_await work_.run([&] {
+    id = connections_.id_for(state->tenant_id, state->user_email, provider.name);
+    const crypto::Sealed sealed = keys_.seal(tokens.to_json(), store::ConnectionStore::token_aad(id));
+    created = connections_.upsert(id, state->tenant_id, state->user_email, provider.name, scopes, metadata, sealed,
+                                  tokens.primary.expires_at_ms);
+  });
   access_cache_.erase(AccessCache::key(state->tenant_id, state->user_email, provider.name));  // reconnected
   record(state->tenant_id, state->user_email, provider.name, "auth.connect", "ok", 200, {}, request_id);
-  emit(created ? "connection.created" : "connection.reauthorized", state->tenant_id, state->user_email, provider.name, id);
+  const std::string event = created ? "connection.created" : "connection.reauthorized";
+  co_await emit(event, state->tenant_id, state->user_email, provider.name, id);
   log::info(kLog, "connected " + id + " (" + provider.name + ")", {{"request_id", request_id}});
   co_return Connected{id, state->tenant_id, state->user_email, provider.name, scopes, state->redirect_to};
 }
 
-store::Connection OAuthEngine::load(const std::string& tenant_id, const std::string& user_email,
-                                    const std::string& provider) {
-  auto connection = connections_.find(tenant_id, user_email, provider);
+asio::awaitable<store::Connection> OAuthEngine::load(const std::string& tenant_id, const std::string& user_email,
+                                                     const std::string& provider) {
+  auto connection = co_await work_.run([&] { return connections_.find(tenant_id, user_email, provider); });
   if (!connection)
     throw ApiError(http_status::not_found, "not_connected",
                    "no " + provider + " connection for this user; start with /api/v1/unified/auth/" + provider + "/url");
-  return *connection;
+  co_return std::move(*connection);
 }
 
 TokenSet OAuthEngine::open_tokens(const store::Connection& connection) const {
@@ -313,8 +322,10 @@ TokenSet OAuthEngine::open_tokens(const store::Connection& connection) const {
   }
 }
 
-std::vector<store::Connection> OAuthEngine::connections(const std::string& tenant_id, const std::string& user_email) {
-  return connections_.list(tenant_id, user_email);
+asio::awaitable<std::vector<store::Connection>> OAuthEngine::connections(const std::string& tenant_id,
+                                                                          const std::string& user_email) {
+  auto list = co_await work_.run([&] { return connections_.list(tenant_id, user_email); });
+  co_return list;
 }
 
 asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const std::string& user_email,
@@ -326,7 +337,7 @@ asio::awaitable<Access> OAuthEngine::access(const std::string& tenant_id, const 
   const std::string key = AccessCache::key(tenant_id, user_email, provider);
   if (auto cached = access_cache_.find(key); cached && !expiring(cached->expires_at_ms))
     co_return Access{cached->connection_id, std::move(cached->tokens), std::move(cached->metadata)};
-  store::Connection connection = load(tenant_id, user_email, provider);
+  store::Connection connection = co_await load(tenant_id, user_email, provider);
   if (connection.status == "needs_reauth")
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the " + provider + " connection was revoked or expired; the user must authorize again");
@@ -348,7 +359,7 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
                                                         std::string_view request_id) {
   // Whatever the refresh ends in (new tokens, needs_reauth), the next access reads the row again.
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));
-  store::Connection connection = load(tenant_id, user_email, provider);
+  store::Connection connection = co_await load(tenant_id, user_email, provider);
   auto executor = co_await asio::this_coro::executor;
   std::shared_ptr<Flight> flight;
   std::shared_ptr<asio::steady_timer> wait;
@@ -399,7 +410,7 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
 
 asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen, bool forced, std::string_view request_id) {
   // Re-read: another flight or process may have refreshed since the caller looked.
-  store::Connection connection = load(seen.tenant_id, seen.user_email, seen.provider);
+  store::Connection connection = co_await load(seen.tenant_id, seen.user_email, seen.provider);
   TokenSet current = open_tokens(connection);
   const std::int64_t now = store::now_ms();
   // A caller that saw an expiring token may arrive just after another flight
@@ -411,8 +422,9 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
                    "the " + connection.provider + " connection needs the user to authorize again");
   if (current.primary.refresh_token.empty()) {
     if (connection.expires_at_ms != 0 && connection.expires_at_ms <= now) {
-      connections_.set_status(connection.id, "needs_reauth");
-      emit("connection.needs_reauth", connection.tenant_id, connection.user_email, connection.provider, connection.id);
+      co_await work_.run([&] { connections_.set_status(connection.id, "needs_reauth"); });
+      co_await emit("connection.needs_reauth", connection.tenant_id, connection.user_email, connection.provider,
+                    connection.id);
       throw ApiError(http_status::unauthorized, "reauth_required",
                      "the access token expired and the provider issued no refresh token");
     }
@@ -424,20 +436,21 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   // Across processes (hosts sharing the database) one refresh at a time per
   // connection: take the lease, or wait for the holder's result.
   auto executor = co_await asio::this_coro::executor;
-  RefreshLease lease(connections_, connection.id, executor);
-  while (!lease.try_take()) {
+  RefreshLease lease(connections_, work_, connection.id, executor);
+  for (;;) {
+    const bool taken = co_await lease.try_take();
+    if (taken) break;
     asio::steady_timer pause(executor, std::chrono::milliseconds(50));
     co_await pause.async_wait(asio::use_awaitable);
-    store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
+    store::Connection latest = co_await load(connection.tenant_id, connection.user_email, connection.provider);
     if (latest.status == "needs_reauth")
       throw ApiError(http_status::unauthorized, "reauth_required",
                      "the " + latest.provider + " connection needs the user to authorize again");
     if (latest.generation != connection.generation) co_return Access{latest.id, open_tokens(latest), latest.metadata};
   }
   // The holder before us may have finished between our read and our lease.
-  if (store::Connection latest = load(connection.tenant_id, connection.user_email, connection.provider);
-      latest.generation != connection.generation)
-    co_return Access{latest.id, open_tokens(latest), latest.metadata};
+  store::Connection latest = co_await load(connection.tenant_id, connection.user_email, connection.provider);
+  if (latest.generation != connection.generation) co_return Access{latest.id, open_tokens(latest), latest.metadata};
 
   const ProviderEntry entry = co_await resolve(connection.provider);
   const auto& provider = *entry.descriptor;
@@ -445,7 +458,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
   auto response = co_await http_.send(std::move(request));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms(), &current);
-  if (auto* error = std::get_if<TokenError>(&parsed)) refresh_refused(connection, provider.name, *error, request_id);
+  if (auto* error = std::get_if<TokenError>(&parsed)) co_await refresh_refused(connection, provider.name, *error, request_id);
   TokenSet& fresh = std::get<TokenSet>(parsed);
   if (current.user && !current.user->refresh_token.empty() && current.user->expires_at_ms != 0) {
     // Slack's token rotation expires the authed_user token as well: it has
@@ -455,18 +468,20 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     plugin::OAuthDescriptor top_level = provider.oauth;
     top_level.token_response_path.clear();
     auto user_parsed = parse_token_response(top_level, user_response, store::now_ms());
-    if (auto* error = std::get_if<TokenError>(&user_parsed)) refresh_refused(connection, provider.name, *error, request_id);
+    if (auto* error = std::get_if<TokenError>(&user_parsed))
+      co_await refresh_refused(connection, provider.name, *error, request_id);
     Tokens user = std::get<TokenSet>(user_parsed).primary;
     if (user.refresh_token.empty()) user.refresh_token = current.user->refresh_token;
     if (user.scope.empty()) user.scope = current.user->scope;
     fresh.user = std::move(user);
   }
   const auto sealed = keys_.seal(fresh.to_json(), store::ConnectionStore::token_aad(connection.id));
-  const bool stored = connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms);
+  const bool stored = co_await work_.run(
+      [&] { return connections_.replace_tokens(connection.id, connection.generation, sealed, fresh.primary.expires_at_ms); });
   if (stored) lease.ended();  // replace_tokens() ended the lease with the new tokens
   if (!stored) {
     // Another host refreshed at the same moment; its tokens won.
-    store::Connection winner = load(connection.tenant_id, connection.user_email, connection.provider);
+    store::Connection winner = co_await load(connection.tenant_id, connection.user_email, connection.provider);
     co_return Access{winner.id, open_tokens(winner), winner.metadata};
   }
   record(connection.tenant_id, connection.user_email, provider.name, "auth.refresh", "ok", 200, {}, request_id);
@@ -503,39 +518,43 @@ asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, 
       current = std::move(refreshed);
       continue;
     }
-    mark_needs_reauth(tenant_id, user_email, provider.name, verdict.detail, request_id);
+    co_await mark_needs_reauth(tenant_id, user_email, provider.name, verdict.detail, request_id);
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the provider no longer accepts this " + provider.name + " connection (" + verdict.detail +
                        "); the user must authorize again");
   }
 }
 
-void OAuthEngine::mark_needs_reauth(const std::string& tenant_id, const std::string& user_email,
-                                    const std::string& provider_name, const std::string& reason,
-                                    std::string_view request_id) {
+asio::awaitable<void> OAuthEngine::mark_needs_reauth(const std::string& tenant_id, const std::string& user_email,
+                                                     const std::string& provider_name, const std::string& reason,
+                                                     std::string_view request_id) {
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
-  auto connection = connections_.find(tenant_id, user_email, provider_name);
-  if (!connection || connection->status == "needs_reauth") return;
-  connections_.set_status(connection->id, "needs_reauth");
+  auto connection = co_await work_.run([&] {
+    auto found = connections_.find(tenant_id, user_email, provider_name);
+    if (found && found->status != "needs_reauth") connections_.set_status(found->id, "needs_reauth");
+    else found.reset();  // gone, or marked already: nothing to announce
+    return found;
+  });
+  if (!connection) co_return;
   record(tenant_id, user_email, provider_name, "auth.needs_reauth", "reauth_required", 401, reason.substr(0, 64), request_id);
-  emit("connection.needs_reauth", tenant_id, user_email, provider_name, connection->id);
+  co_await emit("connection.needs_reauth", tenant_id, user_email, provider_name, connection->id);
   log::warn(kLog, "the provider refused " + connection->id + " (" + reason.substr(0, 64) + "): marked needs_reauth",
             {{"request_id", request_id}});
 }
 
-void OAuthEngine::refresh_refused(const store::Connection& connection, const std::string& provider,
-                                  const TokenError& error, std::string_view request_id) {
+asio::awaitable<void> OAuthEngine::refresh_refused(const store::Connection& connection, const std::string& provider,
+                                                   const TokenError& error, std::string_view request_id) {
   if (error.needs_reauth()) {
-    connections_.set_status(connection.id, "needs_reauth");
+    co_await work_.run([&] { connections_.set_status(connection.id, "needs_reauth"); });
     record(connection.tenant_id, connection.user_email, provider, "auth.refresh", "reauth_required", 401, error.error, request_id);
-    emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider, connection.id);
+    co_await emit("connection.needs_reauth", connection.tenant_id, connection.user_email, provider, connection.id);
     log::warn(kLog, "refresh of " + connection.id + " refused (" + error.error + "): marked needs_reauth",
               {{"request_id", request_id}});
     throw ApiError(http_status::unauthorized, "reauth_required",
                    "the provider refused the refresh token; the user must authorize again", provider_error_details(error));
   }
   record(connection.tenant_id, connection.user_email, provider, "auth.refresh", error.error, 502, {}, request_id);
-  emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider, connection.id);
+  co_await emit("connection.refresh_failed", connection.tenant_id, connection.user_email, provider, connection.id);
   throw ApiError(http_status::bad_gateway, "token_refresh_failed", "the provider did not refresh the token",
                  provider_error_details(error));
 }
@@ -543,11 +562,12 @@ void OAuthEngine::refresh_refused(const store::Connection& connection, const std
 asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id, const std::string& user_email,
                                                    const std::string& provider_name, std::string_view request_id) {
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));
-  store::Connection connection = load(tenant_id, user_email, provider_name);
+  store::Connection connection = co_await load(tenant_id, user_email, provider_name);
   RevokeOutcome outcome;
   std::shared_ptr<const plugin::ProviderDescriptor> provider;
   try {
-    provider = (co_await resolve(provider_name)).descriptor;
+    ProviderEntry entry = co_await resolve(provider_name);
+    provider = entry.descriptor;
   } catch (const ApiError&) {
     // Plugin gone or discovery failing: still delete locally below.
   }
@@ -578,8 +598,8 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
       outcome.upstream_error = e.message;
     }
   }
-  connections_.remove(connection.id);
-  emit("connection.revoked", tenant_id, user_email, provider_name, connection.id);
+  co_await work_.run([&] { connections_.remove(connection.id); });
+  co_await emit("connection.revoked", tenant_id, user_email, provider_name, connection.id);
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider_name));  // a concurrent access may have cached it again
   record(tenant_id, user_email, provider_name, "auth.revoke", outcome.upstream_error.empty() ? "ok" : "upstream_failed",
          outcome.upstream_error.empty() ? 200 : 502, outcome.upstream_error, request_id);

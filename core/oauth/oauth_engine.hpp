@@ -26,6 +26,7 @@
 #include "core/store/activity_log.hpp"
 #include "core/store/api_key_store.hpp"
 #include "core/store/connection_store.hpp"
+#include "core/store/database_work.hpp"
 #include "core/store/oauth_state_store.hpp"
 #include "core/store/webhook_outbox.hpp"
 
@@ -94,8 +95,10 @@ struct RevokeOutcome {
 
 class OAuthEngine {
  public:
-  OAuthEngine(store::Database& db, const crypto::KeyRing& keys, net::HttpClient& http, const ProviderDirectory& providers,
-              ClientLookup clients, store::ActivityLog& activity, EngineOptions options);
+  // Every database statement runs on `work`, never on the caller's I/O thread.
+  OAuthEngine(store::Database& db, store::DatabaseWork& work, const crypto::KeyRing& keys, net::HttpClient& http,
+              const ProviderDirectory& providers, ClientLookup clients, store::ActivityLog& activity,
+              EngineOptions options);
   ~OAuthEngine();
 
   // Every call may name the API request it serves (request_id): its
@@ -108,11 +111,12 @@ class OAuthEngine {
                                              const std::string& state, std::string_view request_id = {});
   // The provider redirected back with an error (e.g. access_denied); consumes
   // the state and returns the flow's redirect_to ("" when none).
-  std::string deny(const std::string& provider, const std::string& state, const std::string& error, std::string_view request_id = {});
+  boost::asio::awaitable<std::string> deny(const std::string& provider, const std::string& state, const std::string& error,
+                                           std::string_view request_id = {});
 
   // The flow of a state that can no longer be used (completed, denied or
   // expired; kept until its expiry passes), for a reloaded callback.
-  std::optional<store::OAuthState> spent_flow(const std::string& provider, const std::string& state);
+  boost::asio::awaitable<std::optional<store::OAuthState>> spent_flow(const std::string& provider, const std::string& state);
 
   // Fresh tokens, refreshed first when expiring within the margin.
   boost::asio::awaitable<Access> access(const std::string& tenant_id, const std::string& user_email,
@@ -129,12 +133,14 @@ class OAuthEngine {
                                               const std::string& provider, bool remote, std::string_view request_id = {});
   // The provider said the grant is gone (validate, or a plugin that saw
   // Slack's token_revoked): needs_reauth, recorded and announced once.
-  void mark_needs_reauth(const std::string& tenant_id, const std::string& user_email, const std::string& provider,
-                         const std::string& reason, std::string_view request_id = {});
+  boost::asio::awaitable<void> mark_needs_reauth(const std::string& tenant_id, const std::string& user_email,
+                                                 const std::string& provider, const std::string& reason,
+                                                 std::string_view request_id = {});
   boost::asio::awaitable<RevokeOutcome> revoke(const std::string& tenant_id, const std::string& user_email,
                                                const std::string& provider, std::string_view request_id = {});
 
-  std::vector<store::Connection> connections(const std::string& tenant_id, const std::string& user_email);
+  boost::asio::awaitable<std::vector<store::Connection>> connections(const std::string& tenant_id,
+                                                                    const std::string& user_email);
   // The provider by name (404 unknown_provider otherwise), its endpoints
   // discovered through RFC 8414 metadata when only an issuer is configured.
   boost::asio::awaitable<ProviderEntry> resolve(const std::string& name);
@@ -151,20 +157,23 @@ class OAuthEngine {
                                            std::optional<store::OAuthState> state, std::string_view request_id);
   // The token endpoint refused a refresh: needs_reauth for a dead grant
   // (401 reauth_required), else 502 token_refresh_failed. Always throws.
-  [[noreturn]] void refresh_refused(const store::Connection& connection, const std::string& provider, const TokenError& error,
-                                    std::string_view request_id);
+  boost::asio::awaitable<void> refresh_refused(const store::Connection& connection, const std::string& provider,
+                                               const TokenError& error, std::string_view request_id);
   ClientConfig client_for(const plugin::ProviderDescriptor& provider) const;
-  store::Connection load(const std::string& tenant_id, const std::string& user_email, const std::string& provider);
+  // The connection (404 not_connected when there is none).
+  boost::asio::awaitable<store::Connection> load(const std::string& tenant_id, const std::string& user_email,
+                                                 const std::string& provider);
   TokenSet open_tokens(const store::Connection& connection) const;
   void record(const std::string& tenant, const std::string& user_email, const std::string& provider,
               const std::string& action, const std::string& status, int http_status, const std::string& detail = {},
               std::string_view request_id = {});
   // Queues a webhook event (connection.created, ...) for the tenant's
   // webhooks; a failure to queue is logged, never fails the flow.
-  void emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,
-            const std::string& provider, const std::string& connection_id);
+  boost::asio::awaitable<void> emit(const std::string& type, const std::string& tenant_id, const std::string& user_email,
+                                    const std::string& provider, const std::string& connection_id);
 
   store::Database& db_;
+  store::DatabaseWork& work_;
   const crypto::KeyRing& keys_;
   net::HttpClient& http_;
   const ProviderDirectory& providers_;

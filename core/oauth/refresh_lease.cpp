@@ -12,9 +12,10 @@ namespace lagentry::oauth {
 namespace asio = boost::asio;
 
 struct RefreshLease::State {
-  State(store::ConnectionStore& s, std::string id, asio::any_io_executor executor)
-      : store(s), connection_id(std::move(id)), timer(std::move(executor)) {}
+  State(store::ConnectionStore& s, store::DatabaseWork& w, std::string id, asio::any_io_executor executor)
+      : store(s), work(w), connection_id(std::move(id)), timer(std::move(executor)) {}
   store::ConnectionStore& store;
+  store::DatabaseWork& work;
   std::string connection_id;
   asio::steady_timer timer;
   bool held = false;
@@ -22,6 +23,17 @@ struct RefreshLease::State {
 };
 
 namespace {
+// Queued on the database pool: a destructor cannot wait.
+void release(RefreshLease::State& state, std::int64_t until) {
+  state.work.post([store = &state.store, id = state.connection_id, until] {
+    try {
+      store->release_refresh_lease(id, until);
+    } catch (const std::exception& e) {
+      log::warn("oauth", std::string("cannot release a refresh lease (it runs out by itself): ") + e.what());
+    }
+  });
+}
+
 // Renews three times per lease period while the lease is held.
 asio::awaitable<void> keep(std::shared_ptr<RefreshLease::State> state) {
   while (state->held) {
@@ -30,7 +42,13 @@ asio::awaitable<void> keep(std::shared_ptr<RefreshLease::State> state) {
     co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (!state->held) co_return;
     try {
-      auto renewed = state->store.renew_refresh_lease(state->connection_id, state->until, kRefreshLeaseMs);
+      auto renewed = co_await state->work.run(
+          [&] { return state->store.renew_refresh_lease(state->connection_id, state->until, kRefreshLeaseMs); });
+      if (!state->held) {
+        // Ended while the renewal ran: what was released was the old lease.
+        if (renewed) release(*state, *renewed);
+        co_return;
+      }
       if (!renewed) {
         log::warn("oauth", "refresh lease of " + state->connection_id + " ran out before the refresh finished");
         state->held = false;
@@ -45,27 +63,25 @@ asio::awaitable<void> keep(std::shared_ptr<RefreshLease::State> state) {
 }
 }  // namespace
 
-RefreshLease::RefreshLease(store::ConnectionStore& store, std::string connection_id, asio::any_io_executor executor)
-    : state_(std::make_shared<State>(store, std::move(connection_id), std::move(executor))) {}
+RefreshLease::RefreshLease(store::ConnectionStore& store, store::DatabaseWork& work, std::string connection_id,
+                           asio::any_io_executor executor)
+    : state_(std::make_shared<State>(store, work, std::move(connection_id), std::move(executor))) {}
 
 RefreshLease::~RefreshLease() {
   if (!state_->held) return;
   state_->held = false;
   state_->timer.cancel();
-  try {
-    state_->store.release_refresh_lease(state_->connection_id, state_->until);
-  } catch (const std::exception& e) {
-    log::warn("oauth", std::string("cannot release a refresh lease (it runs out by itself): ") + e.what());
-  }
+  release(*state_, state_->until);
 }
 
-bool RefreshLease::try_take() {
-  auto until = state_->store.try_lease_refresh(state_->connection_id, kRefreshLeaseMs);
-  if (!until) return false;
-  state_->held = true;
-  state_->until = *until;
-  asio::co_spawn(state_->timer.get_executor(), keep(state_), asio::detached);
-  return true;
+asio::awaitable<bool> RefreshLease::try_take() {
+  const std::shared_ptr<State> state = state_;
+  auto until = co_await state->work.run([&] { return state->store.try_lease_refresh(state->connection_id, kRefreshLeaseMs); });
+  if (!until) co_return false;
+  state->held = true;
+  state->until = *until;
+  asio::co_spawn(state->timer.get_executor(), keep(state), asio::detached);
+  co_return true;
 }
 
 void RefreshLease::ended() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/store/connection_store.hpp"
+#include "core/store/database_work.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -16,16 +17,18 @@ namespace lagentry::oauth {
 inline constexpr std::int64_t kRefreshLeaseMs = 5'000;
 
 // Lives in one coroutine and renews on that coroutine's executor, which must
-// be a strand (or single-threaded): its state is not locked.
+// be a strand (or single-threaded): its state is not locked. Its statements
+// run on the database pool (`work`), never on the I/O thread.
 class RefreshLease {
  public:
-  RefreshLease(store::ConnectionStore& store, std::string connection_id, boost::asio::any_io_executor executor);
+  RefreshLease(store::ConnectionStore& store, store::DatabaseWork& work, std::string connection_id,
+               boost::asio::any_io_executor executor);
   ~RefreshLease();  // stops renewing and releases a lease still held
   RefreshLease(const RefreshLease&) = delete;
   RefreshLease& operator=(const RefreshLease&) = delete;
 
   // Takes the lease unless another holder has an unexpired one.
-  bool try_take();
+  boost::asio::awaitable<bool> try_take();
   // The store ended the lease (replace_tokens): stop renewing, release nothing.
   void ended();
 

@@ -24,7 +24,11 @@ class ApiKeyCache {
                        std::size_t max_entries = 100000)
       : store_(store), ttl_(ttl), max_entries_(max_entries) {}
 
+  // The key's record: from memory while fresh, else read from the database.
   std::optional<ApiKey> authenticate(const std::string& plaintext);
+  // The key's record only if memory holds it fresh (no database work), so
+  // that a caller on an I/O thread can send only misses to the database pool.
+  std::optional<ApiKey> fresh(const std::string& plaintext);
 
   // Database reads so far (for tests and metrics).
   std::uint64_t lookups() const { return lookups_.load(); }

@@ -1,5 +1,7 @@
 #include "core/store/database.hpp"
 
+#include "core/store/statement_count.hpp"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -46,6 +48,17 @@ void switch_to_wal(soci::session& sql) {
     pause = std::min(pause * 2, std::chrono::milliseconds(200));
   }
 }
+// Counts each statement (store/statement_count.hpp) instead of keeping a
+// copy of its text as SOCI's default logger does.
+class StatementCounter : public soci::logger_impl {
+ public:
+  void start_query(const std::string&) override { count_statement(); }
+
+ private:
+  soci::logger_impl* do_clone() const override { return new StatementCounter; }
+};
+
+void count_statements_of(soci::session& sql) { sql.set_logger(soci::logger(new StatementCounter)); }
 }  // namespace
 
 Database::Database(Backend backend, std::string description, std::size_t pool_size)
@@ -65,6 +78,7 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& sql = db->pool_->at(i);
       sql.open(soci::sqlite3, connect);
+      count_statements_of(sql);
       switch_to_wal(sql);
       sql << "PRAGMA synchronous=NORMAL";
       sql << "PRAGMA foreign_keys=ON";
@@ -107,7 +121,11 @@ std::unique_ptr<Database> Database::open_postgresql(const std::string& connectio
   std::unique_ptr<Database> db(new Database(Backend::postgresql, "postgresql", pool_size));
   const std::string parameters = libpq_parameters(connection);
   try {
-    for (std::size_t i = 0; i < pool_size; ++i) db->pool_->at(i).open(soci::postgresql, parameters);
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      soci::session& sql = db->pool_->at(i);
+      sql.open(soci::postgresql, parameters);
+      count_statements_of(sql);
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot open PostgreSQL database: ") + e.what());
   }

@@ -77,10 +77,9 @@ std::optional<Response> redirect_back(const std::string& redirect_to, const oaut
 
 // A callback whose state was already spent: most often the person reloaded
 // the page after it worked. Show where things stand instead of an error.
-Response after_spent_flow(const store::OAuthState& flow, oauth::OAuthEngine& engine,
+Response after_spent_flow(const store::OAuthState& flow, const std::vector<store::Connection>& connections,
                           const oauth::RedirectAllowList& allowlist) {
   bool connected = false;
-  const auto connections = engine.connections(flow.tenant_id, flow.user_email);
   for (const auto& c : connections)
     if (c.provider == flow.provider && c.status == "connected") connected = true;
   if (host_path(flow.redirect_to)) {  // the connect page shows the current state
@@ -106,7 +105,8 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
   if (auto error = ctx.query("error")) {
     std::string redirect_to;
     try {
-      redirect_to = engine.deny(provider, state, *error, ctx.request_id);
+      std::string denied = co_await engine.deny(provider, state, *error, ctx.request_id);
+      redirect_to = std::move(denied);
     } catch (const ApiError&) {
       // The denial is shown either way; an unknown state changes nothing.
     }
@@ -116,6 +116,7 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
                             "The provider did not grant access. Nothing was stored. You can close this window.",
                             plain_code(*error));
   }
+  bool invalid_state = false;
   try {
     const std::string code = ctx.query("code").value_or("");
     auto connected = co_await engine.complete(provider, code, state, ctx.request_id);
@@ -128,14 +129,20 @@ awaitable<Response> handle_callback(RequestContext& ctx, oauth::OAuthEngine& eng
       co_return std::move(*back);
     co_return callback_page(e.status, "Connection failed", e.message, e.code);
   } catch (const ApiError& e) {
-    if (e.code == "invalid_state") {
-      if (auto spent = engine.spent_flow(provider, state)) co_return after_spent_flow(*spent, engine, allowlist);
-      co_return callback_page(e.status, "This sign-in is not valid",
-                              "This sign-in link is unknown or has expired. Start again from the app that sent you here.",
-                              "invalid_state");
-    }
-    co_return callback_page(e.status, "Connection failed", e.message, e.code);
+    if (e.code != "invalid_state") co_return callback_page(e.status, "Connection failed", e.message, e.code);
+    invalid_state = true;
   }
+  // (Out of the handler: a catch block cannot suspend.)
+  if (invalid_state) {
+    std::optional<store::OAuthState> spent = co_await engine.spent_flow(provider, state);
+    if (spent) {
+      const auto connections = co_await engine.connections(spent->tenant_id, spent->user_email);
+      co_return after_spent_flow(*spent, connections, allowlist);
+    }
+  }
+  co_return callback_page(http::status::bad_request, "This sign-in is not valid",
+                          "This sign-in link is unknown or has expired. Start again from the app that sent you here.",
+                          "invalid_state");
 }
 
 // ?connectors=gmail,drive: exactly the scopes those connectors need (each
@@ -261,7 +268,7 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
   // whose plugin was removed stays revocable (locally).
   auto revoke = [&, known_provider](RequestContext& ctx) -> awaitable<Response> {
     const std::string user = required_user(ctx);
-    const auto connections = engine.connections(ctx.tenant(), user);
+    const auto connections = co_await engine.connections(ctx.tenant(), user);
     if (!connection_of(connections, ctx.param("provider"))) known_provider(ctx.param("provider"));
     auto outcome = co_await engine.revoke(ctx.tenant(), user, ctx.param("provider"), ctx.request_id);
     json::object body{{"provider", ctx.param("provider")},
@@ -278,13 +285,13 @@ void add_auth_routes(Router& router, oauth::OAuthEngine& engine, const Config& c
   router.add(http::verb::get, "/api/v1/unified/auth/{provider}/status", [&](RequestContext& ctx) -> awaitable<Response> {
     co_await engine.resolve(ctx.param("provider"));  // 404 for unknown providers
     const std::string user = required_user(ctx);
-    const auto connections = engine.connections(ctx.tenant(), user);
+    const auto connections = co_await engine.connections(ctx.tenant(), user);
     co_return json_response(http::status::ok, status_entry(ctx.param("provider"), connection_of(connections, ctx.param("provider"))));
   });
 
   router.add(http::verb::get, "/api/v1/unified/auth/status", [&](RequestContext& ctx) -> awaitable<Response> {
     const std::string user = required_user(ctx);
-    auto connections = engine.connections(ctx.tenant(), user);
+    auto connections = co_await engine.connections(ctx.tenant(), user);
     json::array providers;
     for (const auto& provider : engine.providers().all()) {
       const std::string& name = provider.descriptor->name;

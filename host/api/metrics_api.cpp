@@ -2,6 +2,7 @@
 
 #include "core/log/logger.hpp"
 #include "core/metrics/metrics.hpp"
+#include "core/store/statement_count.hpp"
 
 #include <soci/soci.h>
 
@@ -32,21 +33,39 @@ void set_connection_gauges(store::Database& database, std::map<std::pair<std::st
     if (!present) family.Add({{"provider", labels.first}, {"status", labels.second}}).Set(0);
 }
 
+// The statement counters (store/statement_count.hpp) as Prometheus counters.
+void set_statement_counters() {
+  static std::mutex mutex;  // two scrapes at once must not both add the difference
+  std::lock_guard lock(mutex);
+  auto& family = metrics::global().database_statements();
+  for (std::size_t i = 0; i < store::kStatementSources; ++i) {
+    const auto source = static_cast<store::StatementSource>(i);
+    auto& counter = family.Add({{"thread", store::source_name(source)}});
+    const double sent = static_cast<double>(store::statements_sent(source));
+    if (sent > counter.Value()) counter.Increment(sent - counter.Value());
+  }
+}
+
 }  // namespace
 
 void add_metrics_routes(Router& router, const plugin::Registry& registry, store::Database& database,
-                        const store::ActivityLog& activity, bool public_metrics) {
+                        store::DatabaseWork& work, const store::ActivityLog& activity, bool public_metrics) {
   auto seen = std::make_shared<std::pair<std::mutex, std::map<std::pair<std::string, std::string>, bool>>>();
   router.add(http::verb::get, "/metrics", [&, seen](RequestContext&) -> awaitable<Response> {
     auto& m = metrics::global();
     m.plugins_loaded().Set(static_cast<double>(registry.snapshot()->plugins.size()));
     m.activity_queue().Set(static_cast<double>(activity.queued()));
-    try {
-      std::lock_guard lock(seen->first);
-      set_connection_gauges(database, seen->second);
-    } catch (const std::exception& e) {
-      log::warn("metrics", std::string("connections gauge not updated: ") + e.what());
-    }
+    co_await work.run([&] {
+      // The scrape's own statement is not a request's.
+      const store::StatementSourceScope counted_as(store::StatementSource::background);
+      try {
+        std::lock_guard lock(seen->first);
+        set_connection_gauges(database, seen->second);
+      } catch (const std::exception& e) {
+        log::warn("metrics", std::string("connections gauge not updated: ") + e.what());
+      }
+    });
+    set_statement_counters();
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     response.set(http::field::cache_control, "no-store");

@@ -7,11 +7,12 @@
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
 #include "core/store/database.hpp"
+#include "core/store/database_work.hpp"
 #include "host/http/router.hpp"
 
 namespace lagentry::host {
 
 void add_metrics_routes(Router& router, const plugin::Registry& registry, store::Database& database,
-                        const store::ActivityLog& activity, bool public_metrics);
+                        store::DatabaseWork& work, const store::ActivityLog& activity, bool public_metrics);
 
 }  // namespace lagentry::host

@@ -139,8 +139,8 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   // The plugin saw the provider say the grant is gone (Slack's
   // token_revoked, ...): the connection needs the user again.
   if (result.status == 401 && result.error_code == "reauth_required" && !connection.user_email.empty())
-    services.engine.mark_needs_reauth(connection.tenant_id, connection.user_email, call.provider, result.error_message,
-                                      connection.request_id);
+    co_await services.engine.mark_needs_reauth(connection.tenant_id, connection.user_email, call.provider,
+                                               result.error_message, connection.request_id);
 
   if (services.validate_results) check_result(*call.plugin, operation, result, connection.request_id);
 

@@ -279,7 +279,8 @@ Settings (environment variables; the environment wins over the .env file):
   LAGENTRY_THREADS            I/O threads                         [CPU count]
   LAGENTRY_LOG_LEVEL          debug, info, warn, error            [info]
   LAGENTRY_LOG_FORMAT         text, or json (one object per line) [text]
-  LAGENTRY_DB_POOL_SIZE       database sessions                   [4]
+  LAGENTRY_DB_POOL_SIZE       database sessions, and the threads  [4]
+                              that run requests' statements
   LAGENTRY_MAX_BODY_BYTES     largest request body                [1048576]
   LAGENTRY_MAX_HEADER_BYTES   largest request header              [16384]
   LAGENTRY_READ_TIMEOUT_SECONDS   time to receive one request     [30]

@@ -96,7 +96,8 @@ void Router::set_limits(unsigned auth_failures_per_minute, unsigned requests_per
   key_requests_ = std::make_unique<RateLimiter>(requests_per_key_per_minute);
 }
 
-Principal Router::authenticate(const Request& request, Access access, std::string_view client_address) const {
+boost::asio::awaitable<Principal> Router::authenticate(const Request& request, Access access,
+                                                std::string_view client_address) const {
   std::string_view header = request[http::field::authorization];
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || !boost::beast::iequals(header.substr(0, kScheme.size()), kScheme))
@@ -106,7 +107,11 @@ Principal Router::authenticate(const Request& request, Access access, std::strin
   if (auto wait = auth_failures_->blocked(client))
     throw rate_limited(*wait, "too many requests with a wrong API key from this address");
   std::optional<Principal> principal;
-  if (authenticator_) principal = authenticator_(std::string(header.substr(kScheme.size())));
+  if (authenticator_) {
+    std::string key(header.substr(kScheme.size()));
+    std::optional<Principal> found = co_await authenticator_(std::move(key));
+    principal = std::move(found);
+  }
   if (!principal) {
     auth_failures_->hit(client);
     throw ApiError(http::status::unauthorized, "unauthorized", "the API key is not valid");
@@ -115,7 +120,7 @@ Principal Router::authenticate(const Request& request, Access access, std::strin
     throw ApiError(http::status::forbidden, "forbidden", "this endpoint needs a host operator's API key");
   if (auto wait = key_requests_->hit(principal->key_id))
     throw rate_limited(*wait, "this API key made more requests than LAGENTRY_RATE_LIMIT_PER_KEY allows");
-  return *principal;
+  co_return std::move(*principal);
 }
 
 bool plausible_email(std::string_view text) {
@@ -190,7 +195,8 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     try {
       trace.route = route.pattern;
       if (route.access != Access::open) {
-        context.principal = authenticate(request, route.access, client_address);
+        Principal principal = co_await authenticate(request, route.access, client_address);
+        context.principal = std::move(principal);
         trace.tenant = context.principal->tenant_id;
         check_user_email(*context.principal, context.target);
       }
@@ -218,7 +224,8 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     std::optional<ApiError> failure;
     try {
       if (!path->empty() && path->front() == "api") {
-        context.principal = authenticate(request, Access::tenant, client_address);
+        Principal principal = co_await authenticate(request, Access::tenant, client_address);
+        context.principal = std::move(principal);
         trace.tenant = context.principal->tenant_id;
         check_user_email(*context.principal, context.target);
       }

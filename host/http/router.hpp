@@ -80,9 +80,9 @@ class Router {
     capture_checks_[std::move(capture)] = std::move(check);
   }
   // Resolves a bearer API key to its principal (nullopt: unknown or revoked).
-  void set_authenticator(std::function<std::optional<Principal>(const std::string&)> authenticator) {
-    authenticator_ = std::move(authenticator);
-  }
+  // It may suspend (a key not in memory is read on the database pool).
+  using Authenticator = std::function<boost::asio::awaitable<std::optional<Principal>>(std::string key)>;
+  void set_authenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
   // Abuse limits (0 disables each): wrong API keys per client address per
   // minute, after which the address gets 429 until its minute ends; and
@@ -120,12 +120,13 @@ class Router {
   // The error of the first capture a check refuses, if any.
   std::optional<lagentry::ApiError> refused_capture(const std::map<std::string, std::string, std::less<>>& captures) const;
   // Throws ApiError 401/403 unless the request carries a good key.
-  Principal authenticate(const Request& request, Access access, std::string_view client_address) const;
+  boost::asio::awaitable<Principal> authenticate(const Request& request, Access access,
+                                                 std::string_view client_address) const;
 
   std::vector<Route> routes_;
   FallbackHandler fallback_;
   std::map<std::string, std::function<void(const std::string&)>, std::less<>> capture_checks_;
-  std::function<std::optional<Principal>(const std::string&)> authenticator_;
+  Authenticator authenticator_;
   std::unique_ptr<RateLimiter> auth_failures_ = std::make_unique<RateLimiter>(0);
   std::unique_ptr<RateLimiter> key_requests_ = std::make_unique<RateLimiter>(0);
 };

@@ -498,7 +498,7 @@ awaitable<void> notify(std::shared_ptr<Server> server, std::string session_id, E
       }
     }
     if (!session->elicitations.empty()) {
-      const auto connections = server->services.engine.connections(session->tenant_id, session->user_email);
+      const auto connections = co_await server->services.engine.connections(session->tenant_id, session->user_email);
       for (const auto& pending : session->elicitations) {
         const bool done = std::any_of(connections.begin(), connections.end(), [&](const store::Connection& c) {
           return c.provider == pending.provider && c.status == "connected" && c.updated_at_ms >= pending.since_ms;

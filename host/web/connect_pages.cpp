@@ -51,14 +51,14 @@ struct ProviderRow {
   std::string state;  // connected, needs_reauth, not_connected, unavailable
 };
 
-std::vector<ProviderRow> provider_rows(const store::ConnectSession& session, oauth::OAuthEngine& engine, const Config& config) {
+std::vector<ProviderRow> provider_rows(const store::ConnectSession& session, oauth::OAuthEngine& engine,
+                                       const std::vector<store::Connection>& connections, const Config& config) {
   std::vector<std::string> names = session.providers;
   if (names.empty()) {
     const auto all = engine.providers().all();
     for (const auto& entry : all)
       if (client_config(*entry.descriptor, config)) names.push_back(entry.descriptor->name);
   }
-  const auto connections = engine.connections(session.tenant_id, session.user_email);
   std::vector<ProviderRow> rows;
   for (const auto& name : names) {
     ProviderRow row;
@@ -127,8 +127,8 @@ std::string provider_card(const ProviderRow& row, const std::string& csrf) {
 }
 
 Response connect_page(const RequestContext& ctx, const store::ConnectSession& session, oauth::OAuthEngine& engine,
-                      const Config& config) {
-  const auto rows = provider_rows(session, engine, config);
+                      const std::vector<store::Connection>& connections, const Config& config) {
+  const auto rows = provider_rows(session, engine, connections, config);
   std::string body = "<p class=\"lead\">Connect the accounts you want the app to use for <strong id=\"user\">" +
                      escape(session.user_email) +
                      "</strong>. You can disconnect them here at any time.</p>" + outcome_notice(ctx, rows);
@@ -208,7 +208,8 @@ void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEn
   router.add(http::verb::get, kPagePath, [&](RequestContext& ctx) -> awaitable<Response> {
     auto session = current_session(database, ctx.request);
     if (!session) co_return expired_page();
-    co_return connect_page(ctx, *session, engine, config);
+    const auto connections = co_await engine.connections(session->tenant_id, session->user_email);
+    co_return connect_page(ctx, *session, engine, connections, config);
   }, Access::open);
 
   router.add(http::verb::post, "/connect/authorize", [&](RequestContext& ctx) -> awaitable<Response> {

@@ -238,6 +238,40 @@ BOOST_AUTO_TEST_CASE(metrics_follow_requests_upstream_calls_and_connections) {
   BOOST_TEST(tenant.get("/metrics").status == 403);
 }
 
+namespace {
+double statements_sent(HttpClient& client, const std::string& thread) {
+  const std::string text = client.get("/metrics").body;
+  const std::string series = "lagentry_database_statements_total{thread=\"" + thread + "\"} ";
+  const auto at = text.find(series);
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, "no " << series << "in /metrics");
+  return std::stod(text.substr(at + series.size()));
+}
+}  // namespace
+
+// The hot path in steady state: no statement at all on an I/O thread, and
+// none per request. The caches allow one read of the key (4 s) and one of
+// the connection (2 s) per TTL; nothing else.
+BOOST_AUTO_TEST_CASE(cached_requests_send_no_statements) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  HttpClient client(host.port());
+  const std::string labels = "/api/v1/unified/gmail/labels?user_email=" + kUser;
+  BOOST_REQUIRE_EQUAL(client.get(labels).status, 200);  // fills both caches
+  const double io_before = statements_sent(client, "io");
+  const double work_before = statements_sent(client, "database_work");
+  constexpr int kRequests = 100;
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRequests; ++i) BOOST_REQUIRE_EQUAL(client.get(labels).status, 200);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double io = statements_sent(client, "io") - io_before;
+  const double work = statements_sent(client, "database_work") - work_before;
+  BOOST_TEST(io == 0.0);
+  const double allowed = 2 * (seconds / 2 + 1);
+  BOOST_TEST(work <= allowed, work << " statements for " << kRequests << " cached requests in " << seconds << " s");
+  BOOST_TEST(allowed < kRequests / 4.0);  // far fewer than one per request, or the check means nothing
+}
+
 BOOST_AUTO_TEST_CASE(metrics_can_be_public) {
   HostOptions options;
   options.environment = {{"LAGENTRY_METRICS_PUBLIC", "true"}};

@@ -8,7 +8,9 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -21,17 +23,23 @@ std::string postgres_url() {
   return url ? url : "";
 }
 
-// Starts from an empty schema so every run tests the migrations too.
-void reset_schema(const std::string& url) {
+// A session of our own on the test database (postgresql://user:password@host/db).
+std::unique_ptr<soci::session> postgres_session(const std::string& url) {
   auto u = url.substr(url.find("://") + 3);
   const std::string user = u.substr(0, u.find(':'));
   const std::string password = u.substr(u.find(':') + 1, u.find('@') - u.find(':') - 1);
   const std::string rest = u.substr(u.find('@') + 1);
   const std::string host = rest.substr(0, rest.find('/'));
   const std::string db = rest.substr(rest.find('/') + 1);
-  soci::session sql(soci::postgresql, "host=" + host + " dbname=" + db + " user=" + user + " password=" + password);
-  sql << "DROP SCHEMA public CASCADE";
-  sql << "CREATE SCHEMA public";
+  return std::make_unique<soci::session>(soci::postgresql,
+                                         "host=" + host + " dbname=" + db + " user=" + user + " password=" + password);
+}
+
+// Starts from an empty schema so every run tests the migrations too.
+void reset_schema(const std::string& url) {
+  auto sql = postgres_session(url);
+  *sql << "DROP SCHEMA public CASCADE";
+  *sql << "CREATE SCHEMA public";
 }
 // The test database with an empty schema, or "" (reported) where none is configured.
 std::string fresh_postgres() {
@@ -159,6 +167,55 @@ BOOST_AUTO_TEST_CASE(two_hosts_share_connections) {
 
   BOOST_TEST(other.request("DELETE", "/api/v1/unified/auth/google/revoke?user_email=" + kUser).status == 200);
   BOOST_TEST(!status_of(first, "google").at("connected").as_bool());
+}
+
+// Nothing waits for the database on an I/O thread. With every OAuth state
+// insert taking 200 ms (a trigger sleeping in PostgreSQL), more slow calls at
+// once than the host has I/O threads, the cached calls answered meanwhile
+// keep their latency: the slow work waits on the database pool, not on the
+// threads that serve connections.
+BOOST_AUTO_TEST_CASE(a_slow_database_does_not_stall_cached_requests) {
+  const std::string url = fresh_postgres();
+  if (url.empty()) return;
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox, {{"DATABASE_URL", url}}));  // 2 I/O threads, 4 database sessions
+  connect(host, sandbox, "google");
+  {
+    auto sql = postgres_session(url);
+    *sql << "CREATE FUNCTION slow_insert() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(0.2); RETURN NEW; END $$"
+            " LANGUAGE plpgsql";
+    *sql << "CREATE TRIGGER slow_states BEFORE INSERT ON oauth_states FOR EACH ROW EXECUTE FUNCTION slow_insert()";
+  }
+  HttpClient api(host.port());
+  const std::string labels = "/api/v1/unified/gmail/labels?user_email=" + kUser;
+  BOOST_REQUIRE_EQUAL(api.get(labels).status, 200);  // the key and the tokens are in memory now
+
+  constexpr int kSlowClients = 4, kFlowsEach = 3;
+  std::atomic<int> slow_running{kSlowClients}, slow_ok{0};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < kSlowClients; ++i)
+    slow.emplace_back([&] {
+      HttpClient client(host.port());
+      for (int j = 0; j < kFlowsEach; ++j)
+        if (client.get("/api/v1/unified/auth/google/url?user_email=" + kUser).status == 200) ++slow_ok;
+      --slow_running;
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the slow inserts are under way
+  int answered = 0, failed = 0;
+  std::chrono::duration<double, std::milli> worst{0};
+  while (slow_running > 0) {
+    const auto started = std::chrono::steady_clock::now();
+    const int status = api.get(labels).status;
+    worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started));
+    if (status == 200) ++answered;
+    else ++failed;
+  }
+  for (auto& t : slow) t.join();
+  BOOST_TEST(slow_ok == kSlowClients * kFlowsEach);
+  BOOST_TEST(failed == 0);
+  BOOST_TEST(answered >= 5, "only " << answered << " cached calls were answered while the slow ones ran");
+  BOOST_TEST(worst.count() < 150.0, "a cached call took " << worst.count() << " ms: it waited for the slow database");
+  BOOST_TEST_MESSAGE(answered << " cached calls during the slow ones, the slowest in " << worst.count() << " ms");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
