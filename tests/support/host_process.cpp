@@ -112,7 +112,9 @@ HostProcess::HostProcess(HostOptions options) {
   pid_ = spawn_process(argv, env, dir_ / "host.log", dir_, options.descriptor_limit);
 
   static const std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Generous: a sanitizer build on a loaded two-core machine starts in
+  // seconds, not the usual half second (scripts/bench measures startup).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
     std::string text = log();
