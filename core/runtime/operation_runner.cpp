@@ -126,9 +126,19 @@ std::vector<UpstreamRequest> parse_fetch_requests(const json::value& fetch) {
 }
 
 namespace {
-// Appends `text` as a JSON string literal, escaped by Boost.JSON's serializer
-// (so exactly as serializing a json::string would), straight into `out`.
+// Appends `text` as a JSON string literal, exactly as serializing a
+// json::string would, straight into `out`. Boost.JSON escapes only '"', '\\'
+// and control characters; text without them (most header values) is copied
+// as it is, the rest (JSON bodies, with their quotes) goes through
+// Boost.JSON's serializer.
 void append_string(std::string& out, json::serializer& serializer, std::string_view text) {
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out.append("\"").append(text).append("\"");
+    return;
+  }
   serializer.reset(json::string_view(text.data(), text.size()));
   while (!serializer.done()) {
     const std::size_t used = out.size();
