@@ -86,7 +86,7 @@ Query& Query::add(std::string_view key, std::string_view value) {
   return *this;
 }
 
-lagentry::Step fetch(json::array requests, const json::value& state) {
+lagentry::Step fetch(json::array requests, const json::object& state) {
   return lagentry::Step::fetch(lagentry::plugin_common::fetch_document(std::move(requests)), json::serialize(state));
 }
 
