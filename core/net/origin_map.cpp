@@ -64,8 +64,9 @@ std::optional<std::string> OriginMap::rewrite(std::string_view url) const {
   }
   if (!chosen) return std::string(parsed.url.buffer());
   const std::string base = with_host(chosen->base, parsed.url.encoded_host());
-  std::string mapped = base + std::string(parsed.url.encoded_path());
-  if (parsed.url.has_query()) mapped += "?" + std::string(parsed.url.encoded_query());
+  std::string mapped = base;
+  mapped.append(parsed.url.encoded_path());
+  if (parsed.url.has_query()) mapped.append("?").append(parsed.url.encoded_query());
   // Belt and braces: what is sent must itself be normalised and stay below the base.
   auto sent = normalise_upstream_url(mapped);
   auto base_url = boost::urls::parse_absolute_uri(base);

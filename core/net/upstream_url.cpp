@@ -9,10 +9,8 @@ namespace lagentry::net {
 namespace urls = boost::urls;
 
 namespace {
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+void append_lower(std::string& out, std::string_view text) {
+  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
 bool is_http(const urls::url_view& url) {
@@ -43,6 +41,8 @@ bool valid_port(const urls::url_view& url) {
           std::stoul(std::string(port)) - 1 < 65535);
 }
 
+bool has_percent(std::string_view encoded) { return encoded.find('%') != std::string_view::npos; }
+
 // Why a path could be resolved elsewhere than it reads, or "" when it cannot.
 // The raw path is split here, not through encoded_segments(): that view
 // hides a leading "/." (Boost.URL's own escape for paths starting "//").
@@ -54,11 +54,17 @@ std::string path_problem(const urls::url_view& url) {
     start = end + 1;
     auto segment = urls::make_pct_string_view(raw);
     if (!segment) return "bad percent-encoding in path";
-    const std::string decoded = segment->decode();
+    // A segment without '%' decodes to itself: only encoded ones are copied.
+    std::string decoded_copy;
+    std::string_view decoded = raw;
+    if (has_percent(raw)) {
+      decoded_copy = segment->decode();
+      decoded = decoded_copy;
+    }
     if (decoded == "." || decoded == "..") return "dot segment in path";
-    if (decoded.find('/') != std::string::npos) return "encoded '/' in path";
-    if (decoded.find('\\') != std::string::npos || raw.find('\\') != std::string_view::npos) return "'\\' in path";
-    if (decoded.find('\0') != std::string::npos) return "NUL in path";
+    if (decoded.find('/') != std::string_view::npos) return "encoded '/' in path";
+    if (decoded.find('\\') != std::string_view::npos || raw.find('\\') != std::string_view::npos) return "'\\' in path";
+    if (decoded.find('\0') != std::string_view::npos) return "NUL in path";
   }
   return {};
 }
@@ -102,8 +108,13 @@ bool default_port(const urls::url_view& url) {
 }  // namespace
 
 std::string origin_of(const urls::url_view& url) {
-  std::string origin = lower(url.scheme()) + "://" + lower(url.encoded_host());
-  if (url.has_port() && !url.port().empty() && !default_port(url)) origin += ":" + std::string(url.port());
+  const bool port = url.has_port() && !url.port().empty() && !default_port(url);
+  std::string origin;
+  origin.reserve(url.scheme().size() + 3 + url.encoded_host().size() + (port ? 1 + url.port().size() : 0));
+  append_lower(origin, url.scheme());
+  origin += "://";
+  append_lower(origin, url.encoded_host());
+  if (port) origin.append(":").append(url.port());
   return origin;
 }
 
@@ -121,8 +132,10 @@ std::variant<UpstreamUrl, std::string> normalise_upstream_url(std::string_view t
   // there are no dot segments left to remove.
   out.url.normalize_scheme();
   out.url.normalize_authority();
-  out.url.set_encoded_path(normalise_percent(out.url.encoded_path()));
-  if (out.url.has_query()) out.url.set_encoded_query(normalise_percent(out.url.encoded_query()));
+  // Without a '%' there is nothing to normalise (the common case): skip the copies.
+  if (has_percent(out.url.encoded_path())) out.url.set_encoded_path(normalise_percent(out.url.encoded_path()));
+  if (out.url.has_query() && has_percent(out.url.encoded_query()))
+    out.url.set_encoded_query(normalise_percent(out.url.encoded_query()));
   if (default_port(out.url) || (out.url.has_port() && out.url.port().empty())) out.url.remove_port();
   out.origin = origin_of(out.url);
   return out;

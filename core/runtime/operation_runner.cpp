@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -49,6 +50,7 @@ bool has_non_finite(const json::value& v) {
 // Interprets a LG_STEP_REPLY document. Whatever the plugin wrote, the client
 // gets valid JSON: a reply that is not (invalid UTF-8 included, which the
 // parser rejects) or carries a non-finite number is the plugin's error.
+// The body and details are moved out of the parsed reply, never copied.
 OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text, std::string_view request_id) {
   json::error_code ec;
   json::value reply = json::parse(text, ec);
@@ -64,7 +66,7 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
     log::warn(kLog, "plugin " + plugin.id() + " returned a non-finite number", {{"request_id", request_id}});
     return failure(502, "plugin_error", "plugin " + plugin.id() + " returned a number JSON cannot carry");
   }
-  const auto& o = reply.get_object();
+  json::object& o = reply.get_object();
   OperationResult r;
   if (auto* s = o.if_contains("status"); s && s->is_int64() && s->get_int64() >= 100 && s->get_int64() <= 599)
     r.status = static_cast<int>(s->get_int64());
@@ -72,10 +74,10 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
     if (r.status < 400) r.status = 502;
     r.error_code = string_or(e->get_object(), "code", "upstream_error");
     r.error_message = string_or(e->get_object(), "message", "the provider returned an error");
-    if (auto* d = e->get_object().if_contains("details")) r.error_details = *d;
+    if (auto* d = e->get_object().if_contains("details")) r.error_details = std::move(*d);
     return r;
   }
-  if (auto* b = o.if_contains("body")) r.body = *b;
+  if (auto* b = o.if_contains("body")) r.body = std::move(*b);
   return r;
 }
 
@@ -123,15 +125,62 @@ std::vector<UpstreamRequest> parse_fetch_requests(const json::value& fetch) {
   return out;
 }
 
-json::array responses_to_json(const std::vector<UpstreamResponse>& responses) {
-  json::array out;
-  for (const auto& r : responses) {
-    json::object headers;
-    for (const auto& [k, v] : r.headers) headers[k] = v;
-    json::object entry{{"status", r.status}, {"headers", std::move(headers)}, {"body", r.body}};
-    if (!r.error.empty()) entry["error"] = r.error;
-    out.push_back(std::move(entry));
+namespace {
+// Appends `text` as a JSON string literal, exactly as serializing a
+// json::string would, straight into `out`. Boost.JSON escapes only '"', '\\'
+// and control characters; text without them (most header values) is copied
+// as it is, the rest (JSON bodies, with their quotes) goes through
+// Boost.JSON's serializer.
+void append_string(std::string& out, json::serializer& serializer, std::string_view text) {
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out.append("\"").append(text).append("\"");
+    return;
   }
+  serializer.reset(json::string_view(text.data(), text.size()));
+  while (!serializer.done()) {
+    const std::size_t used = out.size();
+    out.resize(used + std::max<std::size_t>(text.size() + 2, 64));  // escapes may need more: then another round
+    const json::string_view written = serializer.read(out.data() + used, out.size() - used);
+    out.resize(used + written.size());
+  }
+}
+}  // namespace
+
+// Written as text: a DOM of every response (each body copied into it) would
+// be built only to be serialized and dropped.
+std::string responses_document(const std::vector<UpstreamResponse>& responses) {
+  std::size_t size = 2;
+  for (const auto& r : responses) {
+    size += r.body.size() + r.error.size() + 64;
+    for (const auto& [k, v] : r.headers) size += k.size() + v.size() + 6;
+  }
+  std::string out;
+  out.reserve(size);
+  json::serializer serializer;
+  out += '[';
+  for (const auto& r : responses) {
+    if (out.size() > 1) out += ',';
+    out += "{\"status\":" + std::to_string(r.status) + ",\"headers\":{";
+    bool first = true;
+    for (const auto& [k, v] : r.headers) {
+      if (!first) out += ',';
+      first = false;
+      append_string(out, serializer, k);
+      out += ':';
+      append_string(out, serializer, v);
+    }
+    out += "},\"body\":";
+    append_string(out, serializer, r.body);
+    if (!r.error.empty()) {
+      out += ",\"error\":";
+      append_string(out, serializer, r.error);
+    }
+    out += '}';
+  }
+  out += ']';
   return out;
 }
 
@@ -180,7 +229,7 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
                                                  *refused + ")");
     }
     state = std::move(result.state);
-    responses = json::serialize(responses_to_json(fetched));
+    responses = responses_document(fetched);
   }
   co_return failure(502, "plugin_error", "plugin " + plugin->id() + " did not finish " + operation + " within " +
                                              std::to_string(limits.max_steps) + " steps");

@@ -33,6 +33,8 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
 
 // Pure helpers, exposed for tests.
 std::vector<UpstreamRequest> parse_fetch_requests(const boost::json::value& fetch);
-boost::json::array responses_to_json(const std::vector<UpstreamResponse>& responses);
+// The responses document a plugin's next step reads (docs/plugin-abi.md):
+// [{"status":N,"headers":{...},"body":"...","error":"..."?},...].
+std::string responses_document(const std::vector<UpstreamResponse>& responses);
 
 }  // namespace lagentry::runtime

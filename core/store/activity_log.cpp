@@ -88,17 +88,27 @@ void ActivityLog::write_batch(std::deque<ActivityRecord>& batch) {
   try {
     soci::session sql(db_.pool());
     WriteTransaction tx(db_, sql);
-    for (const ActivityRecord& r : batch) {
-      soci::indicator item_ind = r.item_count < 0 ? soci::i_null : soci::i_ok;
-      soci::indicator user_ind = r.user_email.empty() ? soci::i_null : soci::i_ok;
-      soci::indicator request_ind = r.request_id.empty() ? soci::i_null : soci::i_ok;
-      sql << "INSERT INTO activity_log (occurred_at, tenant_id, provider, connector, action, status,"
-             " http_status, latency_ms, item_count, detail, user_email, request_id)"
-             " VALUES (:t, :tenant, :provider, :connector, :action, :status, :http, :latency, :items, :detail, :user, :request)",
-          soci::use(r.occurred_at_ms), soci::use(r.tenant_id), soci::use(r.provider), soci::use(r.connector),
-          soci::use(r.action), soci::use(r.status), soci::use(r.http_status), soci::use(r.latency_ms),
-          soci::use(r.item_count, item_ind), soci::use(r.detail), soci::use(r.user_email, user_ind),
-          soci::use(r.request_id, request_ind);
+    // Prepared once per batch, not once per record: SQLite parsing the same
+    // INSERT again was a visible share of the writer's time. The statement
+    // reads `row` and the indicators when it executes, so each record is
+    // moved into them first.
+    ActivityRecord row;
+    soci::indicator item_ind = soci::i_ok, user_ind = soci::i_ok, request_ind = soci::i_ok;
+    soci::statement insert =
+        (sql.prepare << "INSERT INTO activity_log (occurred_at, tenant_id, provider, connector, action, status,"
+                        " http_status, latency_ms, item_count, detail, user_email, request_id)"
+                        " VALUES (:t, :tenant, :provider, :connector, :action, :status, :http, :latency, :items, :detail,"
+                        " :user, :request)",
+         soci::use(row.occurred_at_ms), soci::use(row.tenant_id), soci::use(row.provider), soci::use(row.connector),
+         soci::use(row.action), soci::use(row.status), soci::use(row.http_status), soci::use(row.latency_ms),
+         soci::use(row.item_count, item_ind), soci::use(row.detail), soci::use(row.user_email, user_ind),
+         soci::use(row.request_id, request_ind));
+    for (ActivityRecord& r : batch) {
+      row = std::move(r);
+      item_ind = row.item_count < 0 ? soci::i_null : soci::i_ok;
+      user_ind = row.user_email.empty() ? soci::i_null : soci::i_ok;
+      request_ind = row.request_id.empty() ? soci::i_null : soci::i_ok;
+      insert.execute(true);
     }
     tx.commit();
   } catch (const std::exception& e) {

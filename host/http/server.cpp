@@ -1,6 +1,5 @@
 #include "host/http/server.hpp"
 
-#include "core/crypto/encoding.hpp"
 #include "core/metrics/metrics.hpp"
 
 #include "core/log/logger.hpp"
@@ -26,6 +25,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <random>
 #include <unordered_map>
 
 namespace lagentry::host {
@@ -127,6 +127,27 @@ void finish(Response& response, const Request& request, const CorsPolicy& cors, 
   response.prepare_payload();
 }
 
+// 16 url-safe characters (96 bits). Request ids only tell requests apart in
+// logs, they guard nothing, so a per-thread PRNG is enough: OpenSSL's
+// RAND_bytes cost a measurable share of every request.
+std::string new_request_id() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  // Seeded with 128 bits, so two threads or two runs do not share a sequence.
+  thread_local std::mt19937_64 generator = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  std::string id(16, '\0');
+  std::uint64_t bits = generator();
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (i == 10) bits = generator();  // 6 bits a character; 10 of them fit in one draw
+    id[i] = kAlphabet[bits & 63];
+    bits >>= 6;
+  }
+  return id;
+}
+
 // The request's id: a sane X-Request-Id from the client (1-128 of
 // [A-Za-z0-9._:-]), so calls can be followed across systems; otherwise a new one.
 std::string request_id_of(const Request& request) {
@@ -134,7 +155,7 @@ std::string request_id_of(const Request& request) {
   const bool sane = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
   });
-  return sane ? std::string(given) : crypto::random_token(12);
+  return sane ? std::string(given) : new_request_id();
 }
 
 Response preflight(const Request& request, const CorsPolicy& cors) {

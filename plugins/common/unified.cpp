@@ -24,6 +24,12 @@ const json::object& object_member(const json::object& o, std::string_view key) {
   return v && v->is_object() ? v->get_object() : empty;
 }
 
+json::object take_object(json::object& o, std::string_view key) {
+  json::value* v = o.if_contains(key);
+  if (!v || !v->is_object()) return {};
+  return std::move(v->get_object());
+}
+
 std::string string_member(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -60,10 +66,10 @@ std::size_t limit_param(const json::object& params, std::size_t fallback, std::s
 bool include_raw(const json::object& params) { return string_member(params, "include_raw") == "true"; }
 
 InputDocument::InputDocument(std::string_view text) {
-  const json::object doc = parse_input(text);
-  params_ = object_member(doc, "params");
-  body_ = object_member(doc, "body");
-  if (const auto* c = doc.if_contains("connection")) connection_ = *c;
+  json::object doc = parse_input(text);
+  params_ = take_object(doc, "params");
+  body_ = take_object(doc, "body");
+  if (auto* c = doc.if_contains("connection")) connection_ = std::move(*c);
 }
 
 json::object json_request(std::string_view method, std::string url, const json::value* body) {
@@ -95,14 +101,18 @@ json::object page(json::array items, std::string_view next_cursor) {
   return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
 }
 
+// The envelopes are written as text around the serialized parts: building an
+// object around them first would deep-copy the whole body just to print it.
+// The text is what serializing {"status":N,...} gives, byte for byte.
 std::string reply_json(const json::value& body, int status) {
-  return json::serialize(json::object{{"status", status}, {"body", body}});
+  return "{\"status\":" + std::to_string(status) + ",\"body\":" + json::serialize(body) + "}";
 }
 
-std::string error_json(int status, std::string_view code, std::string_view message, json::value details) {
-  json::object error{{"code", code}, {"message", message}};
-  if (!details.is_null()) error["details"] = std::move(details);
-  return json::serialize(json::object{{"status", status}, {"error", std::move(error)}});
+std::string error_json(int status, std::string_view code, std::string_view message, const json::value& details) {
+  std::string out = "{\"status\":" + std::to_string(status) + ",\"error\":{\"code\":" + json::serialize(code) +
+                    ",\"message\":" + json::serialize(message);
+  if (!details.is_null()) out += ",\"details\":" + json::serialize(details);
+  return out + "}}";
 }
 
 json::object provider_details(int provider_status, json::value provider_error) {

@@ -22,6 +22,9 @@ namespace json = boost::json;
 json::object parse_input(std::string_view text);
 // o[key] when it is an object, else an empty object (absent sections read as empty).
 const json::object& object_member(const json::object& o, std::string_view key);
+// o[key] moved out when it is an object, else an empty object: for documents
+// parsed only to be taken apart, where a copy would be wasted.
+json::object take_object(json::object& o, std::string_view key);
 // o[key] when it is a string, else "".
 std::string string_member(const json::object& o, std::string_view key);
 // o[key] when it is a non-empty string, else null (the item fields' "may be null").
@@ -82,7 +85,8 @@ json::object page(json::array items, std::string_view next_cursor);
 // {"status":N,"body":...}
 std::string reply_json(const json::value& body, int status = 200);
 // {"status":N,"error":{"code","message","details"}}; details left out when null.
-std::string error_json(int status, std::string_view code, std::string_view message, json::value details = nullptr);
+std::string error_json(int status, std::string_view code, std::string_view message,
+                       const json::value& details = nullptr);
 // The upstream answer kept in an error's details.
 json::object provider_details(int provider_status, json::value provider_error);
 

@@ -139,8 +139,7 @@ lagentry::Step test(const lagentry::Call& call) { return test_step(call, kLabels
 namespace {
 // Step 1 lists ids; then the metadata of every id is fetched, kFanOut per
 // step, the items so far riding in the state; the last step answers the page.
-lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
-  const Input input = Input::parse(call.input);
+lagentry::Step list_with(const lagentry::Call& call, const Input& input, const std::string& q) {
   if (call.first_step()) {
     Query query;
     query.add("maxResults", std::to_string(input.limit(kMaxLimit))).add("pageToken", input.param("cursor")).add("q", q);
@@ -157,8 +156,8 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
       for (const auto& m : messages->get_array()) pending.emplace_back(string_member(m.as_object(), "id"));
     state = {{"step", "metadata"}, {"next", string_member(listing, "nextPageToken")}};
   } else {
-    items = state.at("items").as_array();
-    pending = state.at("pending").as_array();
+    items = std::move(state.at("items").as_array());
+    pending = std::move(state.at("pending").as_array());
     for (const auto& r : responses) {
       if (r.status == 404) continue;  // deleted between the listing and now
       if (!r.ok()) return error_reply(map_upstream_error(r, kReadScope));
@@ -177,13 +176,15 @@ lagentry::Step list_with(const lagentry::Call& call, const std::string& q) {
 }  // namespace
 
 lagentry::Step list(const lagentry::Call& call) {
-  return list_with(call, Input::parse(call.input).param("q"));
+  const Input input = Input::parse(call.input);
+  return list_with(call, input, input.param("q"));
 }
 
 lagentry::Step search(const lagentry::Call& call) {
-  const std::string q = Input::parse(call.input).param("q");
+  const Input input = Input::parse(call.input);
+  const std::string q = input.param("q");
   if (q.empty()) throw lagentry::BadInput("q is required");
-  return list_with(call, q);
+  return list_with(call, input, q);
 }
 
 lagentry::Step get(const lagentry::Call& call) {
@@ -255,9 +256,10 @@ lagentry::Step remove(const lagentry::Call& call) {
 
 lagentry::Step labels(const lagentry::Call& call) {
   return sequence(call, {json_request("GET", kLabels)}, kReadScope, [](const Response& r) {
-    const json::object listing = object_body(r);
-    const auto* found = listing.if_contains("labels");
-    return reply(200, json::object{{"labels", found && found->is_array() ? *found : json::array()}});
+    json::object listing = object_body(r);
+    json::value labels = json::array();
+    if (auto* found = listing.if_contains("labels"); found && found->is_array()) labels = std::move(*found);
+    return reply(200, json::object{{"labels", std::move(labels)}});
   });
 }
 

@@ -20,12 +20,13 @@ const json::object& object_or_empty(const json::value* v) {
 
 // ---- input and responses ----
 
+// The sections are moved out of the parsed document, not copied.
 Input Input::parse(std::string_view text) {
-  const json::object o = lagentry::plugin_common::parse_input(text);
+  json::object o = lagentry::plugin_common::parse_input(text);
   Input in;
-  in.params = lagentry::plugin_common::object_member(o, "params");
-  if (const auto* b = o.if_contains("body")) in.body = *b;
-  in.connection = lagentry::plugin_common::object_member(o, "connection");
+  in.params = lagentry::plugin_common::take_object(o, "params");
+  if (auto* b = o.if_contains("body")) in.body = std::move(*b);
+  in.connection = lagentry::plugin_common::take_object(o, "connection");
   return in;
 }
 
@@ -58,7 +59,8 @@ const json::object& Input::body_object() const {
 json::value Response::json() const {
   json::error_code ec;
   json::value v = lagentry::plugin_common::parse_upstream_json(body, ec);
-  return ec ? json::value() : v;
+  if (ec) return nullptr;
+  return v;  // not `ec ? null : v`, which would copy the whole document
 }
 
 std::vector<Response> parse_responses(std::string_view text) {
@@ -84,14 +86,14 @@ Query& Query::add(std::string_view key, std::string_view value) {
   return *this;
 }
 
-lagentry::Step fetch(json::array requests, const json::value& state) {
+lagentry::Step fetch(json::array requests, const json::object& state) {
   return lagentry::Step::fetch(lagentry::plugin_common::fetch_document(std::move(requests)), json::serialize(state));
 }
 
 json::object parse_state(std::string_view state) {
   if (state.empty()) return {};
   json::value v = json::parse(state);  // our own bytes, returned verbatim by the host
-  return v.as_object();
+  return std::move(v.as_object());
 }
 
 // ---- replies ----

@@ -66,7 +66,9 @@ class Query {
   std::string text_;
 };
 
-lagentry::Step fetch(json::array requests, const json::value& state);
+// `state` is taken as an object: a json::value parameter would copy a state
+// object (with every item of a list so far) into a temporary.
+lagentry::Step fetch(json::array requests, const json::object& state);
 // The state handed back by the host (a JSON object; empty on the first step).
 json::object parse_state(std::string_view state);
 

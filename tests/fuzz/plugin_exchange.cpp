@@ -188,7 +188,7 @@ int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t
       finding("fetch of " + std::to_string(requests.size()) + " requests", document);
     for (const auto& r : requests) check_request(r, document);
     state.assign(out.state ? out.state : "", out.state_length);
-    responses = json::serialize(runtime::responses_to_json(answer(requests.size(), script, next_response)));
+    responses = runtime::responses_document(answer(requests.size(), script, next_response));
   }
   return 0;  // the host stops a plugin after kMaxSteps; so does this
 }

@@ -4,6 +4,7 @@
 #include "core/runtime/operation_runner.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace lagentry;
@@ -53,9 +54,43 @@ BOOST_AUTO_TEST_CASE(fetch_requests_parse_and_responses_serialise) {
 
   runtime::UpstreamResponse ok{200, {{"content-type", "application/json"}}, "{}", ""};
   runtime::UpstreamResponse broken{0, {}, "", "timed out"};
-  auto array = runtime::responses_to_json({ok, broken});
-  BOOST_TEST(array.at(0).at("status").as_int64() == 200);
-  BOOST_TEST(array.at(1).at("error").as_string() == "timed out");
+  BOOST_TEST(runtime::responses_document({ok, broken}) ==
+             R"([{"status":200,"headers":{"content-type":"application/json"},"body":"{}"},)"
+             R"({"status":0,"headers":{},"body":"","error":"timed out"}])");
+  BOOST_TEST(runtime::responses_document({}) == "[]");
+}
+
+// The responses document is written as text; it must be exactly what
+// serializing the equivalent DOM gives, whatever bytes the bodies hold.
+BOOST_AUTO_TEST_CASE(responses_document_escapes_like_boost_json) {
+  std::string controls;
+  for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+  const std::vector<std::string> bodies{
+      R"({"q":"say \"hi\"","path":"C:\\x"})",
+      controls + "\x7f",
+      std::string(1000, '\x01'),  // six bytes each when escaped: the writer needs several rounds
+      "gr\xc3\xbc\xc3\x9f \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x93\xa7 \xe2\x80\xa8",
+      "not UTF-8: \xff\xfe",
+      std::string(70000, 'x'),
+  };
+  std::vector<runtime::UpstreamResponse> responses;
+  boost::json::array expected;
+  for (const auto& body : bodies) {
+    runtime::UpstreamResponse r{200, {{"content-type", "text/plain; q=\"1\""}, {"x-odd", "tab\there"}}, body, ""};
+    responses.push_back(r);
+    expected.push_back(boost::json::object{
+        {"status", r.status}, {"headers", {{"content-type", r.headers["content-type"]}, {"x-odd", r.headers["x-odd"]}}},
+        {"body", r.body}});
+  }
+  responses.push_back({0, {}, "", "refused: \"quoted\"\n"});
+  expected.push_back(boost::json::object{{"status", 0}, {"headers", boost::json::object{}}, {"body", ""},
+                                         {"error", "refused: \"quoted\"\n"}});
+  const std::string document = runtime::responses_document(responses);
+  BOOST_TEST(document == boost::json::serialize(expected));
+  // Every body that is valid UTF-8 (all but "not UTF-8", which the plugin's parser refuses) reads back unchanged.
+  const std::vector<runtime::UpstreamResponse> valid(responses.begin(), responses.begin() + 4);
+  const boost::json::value parsed = boost::json::parse(runtime::responses_document(valid));
+  for (std::size_t i = 0; i < valid.size(); ++i) BOOST_TEST(parsed.as_array().at(i).at("body").as_string() == bodies[i]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -149,6 +149,37 @@ BOOST_AUTO_TEST_CASE(activity_flush_waits_for_the_writer) {
   BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count IS NULL") == 1);
 }
 
+// One prepared INSERT serves a whole batch: each row must carry its own
+// values and NULLs, not the previous record's.
+BOOST_AUTO_TEST_CASE(activity_batch_writes_each_records_values_and_nulls) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  {
+    ActivityLog log(*db, ActivityLog::Options{64, std::chrono::milliseconds(10000), 100000});
+    log.record({1, "t1", "google", "gmail", "connector.list", "ok", 200, 12, 3, "a", "alice@example.com", "req-1"});
+    log.record({2, "t1", "google", "gmail", "connector.get", "not_found", 404, 7, -1, "", "", ""});
+    log.record({3, "t2", "slack", "", "auth.connect", "ok", 200, 5, 0, "b", "bob@example.com", ""});
+    log.record({4, "t2", "slack", "", "auth.refresh", "ok", 200, 6, -1, "", "", "req-4"});
+    log.stop();  // all four in one batch
+  }
+  // quote() spells NULL as NULL and text in single quotes, so a NULL and an empty string differ.
+  soci::session sql(db->pool());
+  soci::rowset<std::string> rows =
+      (sql.prepare << "SELECT quote(occurred_at) || ' ' || quote(tenant_id) || ' ' || quote(action) || ' ' ||"
+                      " quote(status) || ' ' || quote(http_status) || ' ' || quote(latency_ms) || ' ' ||"
+                      " quote(item_count) || ' ' || quote(detail) || ' ' || quote(user_email) || ' ' ||"
+                      " quote(request_id) FROM activity_log ORDER BY occurred_at");
+  const std::vector<std::string> seen(rows.begin(), rows.end());
+  const std::vector<std::string> expected{
+      "1 't1' 'connector.list' 'ok' 200 12 3 'a' 'alice@example.com' 'req-1'",
+      "2 't1' 'connector.get' 'not_found' 404 7 NULL '' NULL NULL",
+      "3 't2' 'auth.connect' 'ok' 200 5 0 'b' 'bob@example.com' NULL",
+      "4 't2' 'auth.refresh' 'ok' 200 6 NULL '' NULL 'req-4'",
+  };
+  BOOST_TEST(seen == expected, boost::test_tools::per_element());
+}
+
 // A transaction that reads and then writes must hold the write lock from its
 // start: in WAL mode SQLite refuses (SQLITE_BUSY, no busy handler) to upgrade
 // a read whose snapshot another connection's commit has made stale.

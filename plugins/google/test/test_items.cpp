@@ -229,6 +229,22 @@ BOOST_AUTO_TEST_CASE(forbidden_is_split_by_reason) {
   BOOST_TEST(mapped(403, google_error(403, "PERMISSION_DENIED", "forbidden")).status == 403);
 }
 
+// The reply envelopes are written as text around the serialized body: they
+// must read exactly as serializing the envelope object would.
+BOOST_AUTO_TEST_CASE(reply_envelopes_are_the_serialized_objects) {
+  namespace common = lagentry::plugin_common;
+  const json::value body = json::parse(R"({"labels":[{"id":"L\"1","name":"caf\u00e9 \n"}],"n":1.5,"none":null})");
+  BOOST_TEST(common::reply_json(body, 201) == json::serialize(json::object{{"status", 201}, {"body", body}}));
+  BOOST_TEST(common::reply_json(nullptr) == R"({"status":200,"body":null})");
+  const json::value details = json::object{{"provider_status", 404}, {"provider_error", "<b>\"no\"</b>"}};
+  BOOST_TEST(common::error_json(404, "not_found", "no \"such\" label\t\x01", details) ==
+             json::serialize(json::object{
+                 {"status", 404},
+                 {"error", {{"code", "not_found"}, {"message", "no \"such\" label\t\x01"}, {"details", details}}}}));
+  BOOST_TEST(common::error_json(502, "upstream_error", "down") ==
+             R"({"status":502,"error":{"code":"upstream_error","message":"down"}})");
+}
+
 BOOST_AUTO_TEST_CASE(odd_bodies_and_transport_failures) {
   const ApiError text = mapped(502, "<html>Bad Gateway</html>");
   BOOST_TEST(text.code == "upstream_error");
