@@ -11,9 +11,17 @@ namespace lagentry::crypto {
 namespace {
 using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
+// Fetched once: OpenSSL 3 looks the implementation up in its provider
+// tables on every init given EVP_sha256(), and API keys are hashed per request.
+const EVP_MD* sha256_implementation() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (!md) throw std::runtime_error("sha256: no implementation");
+  return md;
+}
+
 DigestContext new_context() {
   DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), sha256_implementation(), nullptr) != 1)
     throw std::runtime_error("sha256: cannot initialise digest");
   return ctx;
 }

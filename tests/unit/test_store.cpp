@@ -180,6 +180,25 @@ BOOST_AUTO_TEST_CASE(activity_batch_writes_each_records_values_and_nulls) {
   BOOST_TEST(seen == expected, boost::test_tools::per_element());
 }
 
+// A full batch is written 64 rows per statement, the rest in one more: every
+// record arrives once, in order, with its NULLs.
+BOOST_AUTO_TEST_CASE(activity_batches_larger_than_one_statement_write_every_record) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  constexpr int kRecords = 150;  // two statements of 64 rows and one of 22
+  {
+    ActivityLog log(*db, ActivityLog::Options{256, std::chrono::milliseconds(10000), 100000});
+    for (int i = 1; i <= kRecords; ++i)
+      log.record({i, "t", "google", "gmail", "connector.list", "ok", 200, i, i % 3 == 0 ? -1 : i, "", "", ""});
+    log.stop();
+  }
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log") == kRecords);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count IS NULL") == kRecords / 3);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE latency_ms = occurred_at") == kRecords);
+  BOOST_TEST(count(*db, "SELECT COUNT(DISTINCT occurred_at) FROM activity_log") == kRecords);
+}
+
 // A transaction that reads and then writes must hold the write lock from its
 // start: in WAL mode SQLite refuses (SQLITE_BUSY, no busy handler) to upgrade
 // a read whose snapshot another connection's commit has made stale.
