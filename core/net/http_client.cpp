@@ -192,7 +192,9 @@ struct HttpClient::Impl {
   // failure may just be a stale pooled connection.
   asio::awaitable<UpstreamResponse> attempt(const Target& t, http::request<http::string_body>& request, bool& reused) {
     OriginPool& p = pool(t.key);
-    co_await p.slots.async_receive(use_awaitable);
+    // A free slot is taken at once; only a full pool waits (an async receive
+    // always completes through the scheduler, a round trip per request).
+    if (!p.slots.try_receive([](boost::system::error_code) {})) co_await p.slots.async_receive(use_awaitable);
     struct SlotGuard {
       OriginPool& p;
       ~SlotGuard() { p.slots.try_send(boost::system::error_code{}); }

@@ -38,6 +38,12 @@ asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std:
   // All are vetted before any is sent: a refused step sends nothing.
   for (auto& r : requests) vet_request(r, credentials_.api_origins);
   for (auto& r : requests) inject(r, credentials_);
+  if (requests.size() == 1) {  // the common step: no workers to start and wait for
+    UpstreamResponse only = co_await client_.send(std::move(requests.front()));
+    std::vector<UpstreamResponse> responses;
+    responses.push_back(std::move(only));
+    co_return responses;
+  }
   auto executor = co_await asio::this_coro::executor;
   auto state = std::make_shared<FanOut>(executor);
   state->responses.resize(requests.size());
