@@ -209,14 +209,14 @@ int run(Config config) {
         if (!record) co_return std::nullopt;
         co_return Principal{record->tenant_id, record->id, record->is_operator(), record->user_email};
       });
-  add_catalog_routes(router, registry, providers, config, *database, key_ring);
+  add_catalog_routes(router, registry, providers, config, *database, database_work, key_ring);
   add_auth_routes(router, engine, config);
-  OperationServices services{engine, http_client, activity, config.validate_results};
+  OperationServices services{engine, http_client, activity, database_work, config.validate_results};
   add_connector_routes(router, registry, services);
   add_proxy_routes(router, services, config.max_body_bytes);
   add_plugin_routes(router, registry, services);
   add_admin_routes(router, registry);
-  add_activity_routes(router, *database, engine);
+  add_activity_routes(router, *database, database_work, engine);
   add_metrics_routes(router, registry, *database, database_work, activity, config.metrics_public);
   auto explorer = std::make_shared<const ExplorerAssets>(load_explorer_assets(config.docs_dir));
   if (explorer->installed())
@@ -226,8 +226,8 @@ int run(Config config) {
                         ": /docs answers 503 (run scripts/setup, then build); /openapi.json is served");
   add_docs_routes(router, registry, config, explorer);
   add_mcp_routes(router, registry, services, *database, config);
-  add_connect_session_routes(router, *database, engine, config);
-  web::add_connect_pages(router, *database, engine, config);
+  add_connect_session_routes(router, *database, database_work, engine, config);
+  web::add_connect_pages(router, *database, database_work, engine, config);
   web::add_console_pages(router, web::ConsoleServices{registry, *database, engine, config});
   web::add_site_pages(router, registry);
   // A route without documentation still appears in /openapi.json, but bare:
@@ -236,9 +236,14 @@ int run(Config config) {
   for (const auto& route : coverage.undocumented) log::warn("docs", "route " + route + " has no entry in builtin_routes.json");
   for (const auto& route : coverage.stale) log::warn("docs", "builtin_routes.json describes " + route + ", which the host does not serve");
 
+  // Housekeeping (purges, webhook deliveries) runs its blocking statements on
+  // a thread of its own (started below), never on the I/O threads that serve
+  // connections.
+  asio::io_context housekeeping_io(1);
+
   // Built before listening: the webhook client loads the trust store, and
   // "listening" must mean ready for SIGTERM too.
-  ActivityPurger activity_purger(io, *database, config.activity_retention_days);
+  ActivityPurger activity_purger(housekeeping_io, *database, config.activity_retention_days);
   WebhookDeliveryOptions webhook_options;
   webhook_options.retry_base = config.webhook_retry_base;
   webhook_options.max_age = config.webhook_max_age;
@@ -247,7 +252,7 @@ int run(Config config) {
   webhook_options.poll_interval =
       std::clamp(config.webhook_retry_base, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
   webhook_options.extra_ca_file = config.upstream_ca_file;
-  WebhookDelivery webhooks(io, *database, key_ring, webhook_options);
+  WebhookDelivery webhooks(housekeeping_io, *database, key_ring, webhook_options);
 
   const std::size_t max_connections = connection_limit(config);
   Server server(io, router,
@@ -263,7 +268,18 @@ int run(Config config) {
 
   PluginWatcher watcher(io, registry);
   watcher.start();
-  StatePurger state_purger(io, *database, config.state_ttl);
+  StatePurger state_purger(housekeeping_io, *database, config.state_ttl);
+  // Declared after every housekeeping task, so it stops and joins their
+  // thread before any of them is destroyed, however run() ends.
+  struct Housekeeping {
+    asio::io_context& io;
+    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+    std::thread thread{[this] { io.run(); }};
+    ~Housekeeping() {
+      io.stop();
+      thread.join();
+    }
+  } housekeeping{housekeeping_io};
   state_purger.start();
   activity_purger.start();
   webhooks.start();

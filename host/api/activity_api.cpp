@@ -81,7 +81,7 @@ json::object activity_json(const store::ActivityEntry& e) {
 
 }  // namespace
 
-void add_activity_routes(Router& router, store::Database& database, oauth::OAuthEngine& engine) {
+void add_activity_routes(Router& router, store::Database& database, store::DatabaseWork& work, oauth::OAuthEngine& engine) {
   router.add(http::verb::get, "/api/v1/unified/activity", [&](RequestContext& ctx) -> awaitable<Response> {
     store::ActivityFilter filter;
     filter.tenant_id = ctx.tenant();
@@ -99,7 +99,7 @@ void add_activity_routes(Router& router, store::Database& database, oauth::OAuth
       if (ec != std::errc{} || end != position.data() + position.size() || filter.before_id <= 0)
         throw bad("cursor is not one this endpoint gave out");
     }
-    const auto entries = store::query_activity(database, filter);
+    const auto entries = co_await work.run([&] { return store::query_activity(database, filter); });
     json::array items;
     for (const auto& e : entries) items.push_back(activity_json(e));
     const bool full = static_cast<int>(entries.size()) == filter.limit;
@@ -111,9 +111,12 @@ void add_activity_routes(Router& router, store::Database& database, oauth::OAuth
 
   router.add(http::verb::get, "/api/v1/unified/connections", [&](RequestContext& ctx) -> awaitable<Response> {
     const int limit = limit_param(ctx);
-    store::ConnectionStore connections(database);
-    const auto page = connections.page(ctx.tenant(), ctx.query("provider").value_or(""), ctx.query("status").value_or(""),
-                                       ctx.query("user_email").value_or(""), position_of(ctx), limit);
+    const std::string provider = ctx.query("provider").value_or(""), status = ctx.query("status").value_or("");
+    const std::string user = ctx.query("user_email").value_or(""), after = position_of(ctx);
+    const auto page = co_await work.run([&] {
+      store::ConnectionStore connections(database);
+      return connections.page(ctx.tenant(), provider, status, user, after, limit);
+    });
     json::array items;
     for (const auto& c : page) items.push_back(connection_json(c));
     const bool full = static_cast<int>(page.size()) == limit;
@@ -122,16 +125,20 @@ void add_activity_routes(Router& router, store::Database& database, oauth::OAuth
                                          {"next_cursor", full ? json::value(cursor_of(page.back().id)) : json::value(nullptr)}});
   });
 
-  router.add(http::verb::get, "/api/v1/unified/connections/{id}", [&](RequestContext& ctx) -> awaitable<Response> {
-    store::ConnectionStore connections(database);
-    auto found = connections.find_by_id(ctx.tenant(), ctx.param("id"));
+  auto find = [&](RequestContext& ctx) {
+    return work.run([&database, &ctx] {
+      store::ConnectionStore connections(database);
+      return connections.find_by_id(ctx.tenant(), ctx.param("id"));
+    });
+  };
+  router.add(http::verb::get, "/api/v1/unified/connections/{id}", [&, find](RequestContext& ctx) -> awaitable<Response> {
+    auto found = co_await find(ctx);
     if (!found) throw ApiError(http::status::not_found, "not_found", "no such connection");
     co_return json_response(http::status::ok, connection_json(*found));
   });
 
-  router.add(http::verb::delete_, "/api/v1/unified/connections/{id}", [&](RequestContext& ctx) -> awaitable<Response> {
-    store::ConnectionStore connections(database);
-    auto found = connections.find_by_id(ctx.tenant(), ctx.param("id"));
+  router.add(http::verb::delete_, "/api/v1/unified/connections/{id}", [&, find](RequestContext& ctx) -> awaitable<Response> {
+    auto found = co_await find(ctx);
     if (!found) throw ApiError(http::status::not_found, "not_found", "no such connection");
     auto outcome = co_await engine.revoke(found->tenant_id, found->user_email, found->provider, ctx.request_id);
     json::object body{{"id", found->id}, {"revoked", true}, {"provider_revoked", outcome.revoked_upstream}};

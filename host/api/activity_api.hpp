@@ -9,10 +9,11 @@
 
 #include "core/oauth/oauth_engine.hpp"
 #include "core/store/database.hpp"
+#include "core/store/database_work.hpp"
 #include "host/http/router.hpp"
 
 namespace lagentry::host {
 
-void add_activity_routes(Router& router, store::Database& database, oauth::OAuthEngine& engine);
+void add_activity_routes(Router& router, store::Database& database, store::DatabaseWork& work, oauth::OAuthEngine& engine);
 
 }  // namespace lagentry::host

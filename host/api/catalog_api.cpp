@@ -52,7 +52,8 @@ json::object connector_json(const plugin::ConnectorDescriptor& connector, const 
 }  // namespace
 
 void add_catalog_routes(Router& router, const plugin::Registry& registry, const oauth::ProviderDirectory& providers,
-                        const Config& config, store::Database& database, const crypto::KeyRing& keys) {
+                        const Config& config, store::Database& database, store::DatabaseWork& work,
+                        const crypto::KeyRing& keys) {
   // Each check answers ok or why not; 503 unless all are ok.
   router.add(http::verb::get, "/readyz", [&](RequestContext&) -> awaitable<Response> {
     json::object checks;
@@ -62,16 +63,20 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
       ready = ready && failure.empty();
     };
     std::string database_failure, schema_failure, key_failure;
-    try {
-      const int version = store::schema_version(database);
-      const int latest = store::migrations().back().version;
-      if (version != latest)
-        schema_failure = "schema version " + std::to_string(version) + ", this host needs " + std::to_string(latest);
-      if (!store::encryption_key_matches(database, keys)) key_failure = "the encryption key does not open the check value";
-    } catch (const std::exception&) {
-      database_failure = "the database does not answer";
-      schema_failure = key_failure = "unknown (no database)";
-    }
+    // On the database pool: load balancers poll this, and a slow database
+    // must not stall the I/O thread's other connections while they do.
+    co_await work.run([&] {
+      try {
+        const int version = store::schema_version(database);
+        const int latest = store::migrations().back().version;
+        if (version != latest)
+          schema_failure = "schema version " + std::to_string(version) + ", this host needs " + std::to_string(latest);
+        if (!store::encryption_key_matches(database, keys)) key_failure = "the encryption key does not open the check value";
+      } catch (const std::exception&) {
+        database_failure = "the database does not answer";
+        schema_failure = key_failure = "unknown (no database)";
+      }
+    });
     check("database", database_failure);
     check("schema", schema_failure);
     check("encryption_key", key_failure);
@@ -87,14 +92,16 @@ void add_catalog_routes(Router& router, const plugin::Registry& registry, const 
   }, Access::open);
 
   router.add(http::verb::get, "/healthz", [&](RequestContext&) -> awaitable<Response> {
-    bool database_ok = true;
-    try {
-      soci::session sql(database.pool());
-      int one = 0;
-      sql << "SELECT 1", soci::into(one);
-    } catch (const std::exception&) {
-      database_ok = false;
-    }
+    const bool database_ok = co_await work.run([&] {
+      try {
+        soci::session sql(database.pool());
+        int one = 0;
+        sql << "SELECT 1", soci::into(one);
+        return true;
+      } catch (const std::exception&) {
+        return false;
+      }
+    });
     auto snapshot = registry.snapshot();
     json::object body{{"status", database_ok ? "ok" : "degraded"},
                       {"version", LAGENTRY_VERSION},

@@ -10,12 +10,14 @@
 #include "core/oauth/provider_directory.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/store/database.hpp"
+#include "core/store/database_work.hpp"
 #include "host/config/config.hpp"
 #include "host/http/router.hpp"
 
 namespace lagentry::host {
 
 void add_catalog_routes(Router& router, const plugin::Registry& registry, const oauth::ProviderDirectory& providers,
-                        const Config& config, store::Database& database, const crypto::KeyRing& keys);
+                        const Config& config, store::Database& database, store::DatabaseWork& work,
+                        const crypto::KeyRing& keys);
 
 }  // namespace lagentry::host

@@ -87,10 +87,12 @@ ConnectLink issue_connect_link(store::Database& database, const oauth::OAuthEngi
   return ConnectLink{std::move(stored), config.public_url + "/connect/" + token};
 }
 
-void add_connect_session_routes(Router& router, store::Database& database, oauth::OAuthEngine& engine, const Config& config) {
+void add_connect_session_routes(Router& router, store::Database& database, store::DatabaseWork& work,
+                                oauth::OAuthEngine& engine, const Config& config) {
   router.add(http::verb::post, "/api/v1/unified/connect/sessions", [&](RequestContext& ctx) -> awaitable<Response> {
     const json::value body = parse_json_body(ctx.request);
-    ConnectLink link = issue_connect_link(database, engine, config, request_from(body, *ctx.principal));
+    const ConnectLinkRequest request = request_from(body, *ctx.principal);
+    ConnectLink link = co_await work.run([&] { return issue_connect_link(database, engine, config, request); });
     co_return json_response(http::status::created, link_json(link));
   });
 }

@@ -37,6 +37,7 @@ struct ConnectLink {
 ConnectLink issue_connect_link(store::Database& database, const oauth::OAuthEngine& engine, const Config& config,
                                ConnectLinkRequest request);
 
-void add_connect_session_routes(Router& router, store::Database& database, oauth::OAuthEngine& engine, const Config& config);
+void add_connect_session_routes(Router& router, store::Database& database, store::DatabaseWork& work,
+                                oauth::OAuthEngine& engine, const Config& config);
 
 }  // namespace lagentry::host

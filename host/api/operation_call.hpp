@@ -7,6 +7,7 @@
 #include "core/net/http_client.hpp"
 #include "core/oauth/oauth_engine.hpp"
 #include "core/store/activity_log.hpp"
+#include "core/store/database_work.hpp"
 #include "host/http/router.hpp"
 
 #include <boost/json/object.hpp>
@@ -19,6 +20,7 @@ struct OperationServices {
   oauth::OAuthEngine& engine;
   net::HttpClient& http;
   store::ActivityLog& activity;
+  store::DatabaseWork& work;      // where handlers send their database work
   bool validate_results = false;  // LAGENTRY_VALIDATE_RESULTS
 };
 

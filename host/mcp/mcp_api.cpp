@@ -214,10 +214,11 @@ awaitable<CallOutcome> connect_first(Server& server, const Session& session, con
     co_return outcome;
   }
   ConnectLink link;
+  const ConnectLinkRequest request{session.tenant_id, session.user_email, {tool.provider}, "", kConnectLinkDefaultLifetime};
   try {
-    link = issue_connect_link(server.database, server.services.engine, server.config,
-                              ConnectLinkRequest{session.tenant_id, session.user_email, {tool.provider}, "",
-                                                 kConnectLinkDefaultLifetime});
+    ConnectLink issued = co_await server.services.work.run(
+        [&] { return issue_connect_link(server.database, server.services.engine, server.config, request); });
+    link = std::move(issued);
   } catch (const ApiError& e) {
     outcome.result = error_result(e.code, e.message);
     co_return outcome;

@@ -148,9 +148,10 @@ struct PagePost {
   std::optional<Response> refusal;
 };
 
-PagePost read_post(const RequestContext& ctx, store::Database& database) {
+// `session`: the page's connect session, read (on the database pool) from its cookie.
+PagePost read_post(const RequestContext& ctx, std::optional<store::ConnectSession> session) {
   PagePost post;
-  post.session = current_session(database, ctx.request);
+  post.session = std::move(session);
   if (!post.session) {
     post.refusal = expired_page();
     return post;
@@ -188,10 +189,17 @@ std::string provider_summary(const oauth::ProviderEntry& provider) {
   return "The app will be able to use " + list + " on your behalf.";
 }
 
-void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEngine& engine, const Config& config) {
+void add_connect_pages(Router& router, store::Database& database, store::DatabaseWork& work, oauth::OAuthEngine& engine,
+                       const Config& config) {
+  // The page's connect session, from its cookie (database work: on the pool).
+  auto session_of = [&database, &work](const RequestContext& ctx) {
+    return work.run([&database, &ctx] { return current_session(database, ctx.request); });
+  };
   router.add(http::verb::get, "/connect/{token}", [&](RequestContext& ctx) -> awaitable<Response> {
-    store::ConnectSessionStore sessions(database);
-    auto session = sessions.find(ctx.param("token"));
+    auto session = co_await work.run([&] {
+      store::ConnectSessionStore sessions(database);
+      return sessions.find(ctx.param("token"));
+    });
     if (!session) co_return expired_page();
     const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::milliseconds(session->expires_at_ms - store::now_ms()));
@@ -205,15 +213,16 @@ void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEn
     co_return response;
   }, Access::open);
 
-  router.add(http::verb::get, kPagePath, [&](RequestContext& ctx) -> awaitable<Response> {
-    auto session = current_session(database, ctx.request);
+  router.add(http::verb::get, kPagePath, [&, session_of](RequestContext& ctx) -> awaitable<Response> {
+    auto session = co_await session_of(ctx);
     if (!session) co_return expired_page();
     const auto connections = co_await engine.connections(session->tenant_id, session->user_email);
     co_return connect_page(ctx, *session, engine, connections, config);
   }, Access::open);
 
-  router.add(http::verb::post, "/connect/authorize", [&](RequestContext& ctx) -> awaitable<Response> {
-    PagePost post = read_post(ctx, database);
+  router.add(http::verb::post, "/connect/authorize", [&, session_of](RequestContext& ctx) -> awaitable<Response> {
+    auto found = co_await session_of(ctx);
+    PagePost post = read_post(ctx, std::move(found));
     if (post.refusal) co_return std::move(*post.refusal);
     const store::ConnectSession& session = *post.session;
     // The flow comes back to this page, or to the app that made the link.
@@ -232,8 +241,9 @@ void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEn
     co_return redirect(http::status::see_other, start.url);
   }, Access::open);
 
-  router.add(http::verb::post, "/connect/disconnect", [&](RequestContext& ctx) -> awaitable<Response> {
-    PagePost post = read_post(ctx, database);
+  router.add(http::verb::post, "/connect/disconnect", [&, session_of](RequestContext& ctx) -> awaitable<Response> {
+    auto found = co_await session_of(ctx);
+    PagePost post = read_post(ctx, std::move(found));
     if (post.refusal) co_return std::move(*post.refusal);
     const store::ConnectSession& session = *post.session;
     std::optional<ApiError> failure;

@@ -20,7 +20,8 @@ namespace lagentry::host::web {
 
 inline constexpr const char* kConnectCookie = "lagentry_connect";
 
-void add_connect_pages(Router& router, store::Database& database, oauth::OAuthEngine& engine, const Config& config);
+void add_connect_pages(Router& router, store::Database& database, store::DatabaseWork& work, oauth::OAuthEngine& engine,
+                       const Config& config);
 
 // "Your agent will be able to use Gmail, Google Drive and Google Calendar."
 std::string provider_summary(const oauth::ProviderEntry& provider);
