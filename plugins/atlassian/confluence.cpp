@@ -1,5 +1,6 @@
 #include "confluence.hpp"
 
+#include "charset.hpp"
 #include "links.hpp"
 
 #include <boost/json.hpp>
@@ -15,8 +16,13 @@ std::string cursor_from_next_link(std::string_view link) {
   // origin, another path) is not the next page of this list: refuse it loudly.
   auto ref = api_link(link, "", "/wiki/api/v2/");
   if (!ref) throw std::runtime_error("Confluence answered a next link outside its API");
-  for (const auto& param : ref->params())
-    if (param.key == "cursor") return param.value;
+  for (const auto& param : ref->params()) {
+    if (param.key != "cursor") continue;
+    // Decoded, it travels in the JSON reply: "%FF" would make that reply invalid.
+    if (!lagentry::plugin_common::is_utf8(param.value))
+      throw std::runtime_error("Confluence answered a next link whose cursor is not UTF-8 text");
+    return param.value;
+  }
   return {};
 }
 

@@ -86,6 +86,15 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+bool is_utf8(std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t n = utf8_sequence(text);
+    if (n == 0) return false;
+    text.remove_prefix(n);
+  }
+  return true;
+}
+
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
   if (is_utf8_name(charset)) return valid_utf8(bytes);
   Converter converter{std::string(charset)};

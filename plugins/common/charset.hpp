@@ -20,4 +20,7 @@ std::string to_utf8(std::string_view bytes, std::string_view charset);
 // `text` with every byte sequence that is not UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// Whether `text` is valid UTF-8 as a whole (what a JSON string must hold).
+bool is_utf8(std::string_view text);
+
 }  // namespace lagentry::plugin_common

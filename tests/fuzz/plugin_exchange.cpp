@@ -33,8 +33,10 @@ struct Free {
 using Owned = std::unique_ptr<char, Free>;
 
 [[noreturn]] void finding(std::string_view what, std::string_view document) {
-  std::fprintf(stderr, "\n*** plugin finding: %.*s\n%.*s\n", static_cast<int>(what.size()), what.data(),
-               static_cast<int>(std::min<std::size_t>(document.size(), 4096)), document.data());
+  // fwrite, not %s: the document may hold a NUL, and printing must not stop there.
+  std::fprintf(stderr, "\n*** plugin finding: %.*s\n", static_cast<int>(what.size()), what.data());
+  std::fwrite(document.data(), 1, std::min<std::size_t>(document.size(), 4096), stderr);
+  std::fputc('\n', stderr);
   std::abort();
 }
 

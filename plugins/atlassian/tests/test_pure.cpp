@@ -114,6 +114,8 @@ BOOST_AUTO_TEST_CASE(cursors) {
   BOOST_TEST(cursor_from_next_link("/wiki/api/v2/pages?limit=5&body-format=storage&cursor=eyJpZCI6MTJ9%3D%2B") == "eyJpZCI6MTJ9=+");
   BOOST_TEST(cursor_from_next_link("/wiki/api/v2/pages?limit=5").empty());
   BOOST_TEST(cursor_from_next_link("").empty());
+  // A cursor that decodes to bytes a JSON string cannot hold (found by fuzz_atlassian_plugin).
+  BOOST_CHECK_THROW(cursor_from_next_link("/wiki/api/v2/pages?cursor=bmV%FF4dDoy"), std::runtime_error);
   BOOST_TEST(bitbucket_cursor_url("https://api.bitbucket.org/2.0/repositories/ws?page=2") ==
              "https://api.bitbucket.org/2.0/repositories/ws?page=2");
   for (const char* bad : {"https://evil.example/2.0/x", "http://api.bitbucket.org/2.0/x", "https://api.bitbucket.org.evil/2.0",
