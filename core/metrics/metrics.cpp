@@ -14,8 +14,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   auto& r = *registry_;
   requests_ = &prometheus::BuildCounter().Name("lagentry_http_requests_total").Help("API requests by route template, method and status").Register(r);
   request_seconds_ = &prometheus::BuildHistogram().Name("lagentry_http_request_duration_seconds").Help("API request durations by route template").Register(r);
-  upstream_ = &prometheus::BuildCounter().Name("lagentry_upstream_requests_total").Help("Upstream HTTP exchanges by origin and status (0: transport failure)").Register(r);
-  upstream_seconds_ = &prometheus::BuildHistogram().Name("lagentry_upstream_request_duration_seconds").Help("Upstream exchange durations by origin").Register(r);
+  upstream_ = &prometheus::BuildCounter().Name("lagentry_upstream_requests_total").Help("Upstream HTTP exchanges by provider, origin and status (0: transport failure)").Register(r);
+  upstream_seconds_ = &prometheus::BuildHistogram().Name("lagentry_upstream_request_duration_seconds").Help("Upstream exchange durations by provider and origin").Register(r);
   upstream_retries_ = &prometheus::BuildCounter().Name("lagentry_upstream_retries_total").Help("Upstream requests sent again (429, 5xx, resets)").Register(r);
   oauth_ = &prometheus::BuildCounter().Name("lagentry_oauth_events_total").Help("Connects, refreshes and revocations by provider and outcome").Register(r);
   reloads_ = &prometheus::BuildCounter().Name("lagentry_plugin_reloads_total").Help("Rescans of the plugin folder").Register(r).Add({});
@@ -27,7 +27,14 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                               .Name("lagentry_database_statements_total")
                               .Help("Statements sent to the database, by the kind of thread that sent them (io stays 0)")
                               .Register(r);
+  database_seconds_ = &prometheus::BuildHistogram()
+                           .Name("lagentry_database_call_duration_seconds")
+                           .Help("Database work a request or a refresh awaited on the pool, however many statements")
+                           .Register(r)
+                           .Add({}, kLatency);
 }
+
+void Metrics::database_call(double seconds) { database_seconds_->Observe(seconds); }
 
 void Metrics::request(const std::string& route, const std::string& method, int status, double seconds) {
   requests_->Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
@@ -45,13 +52,16 @@ std::string Metrics::bounded_origin(const std::string& origin) {
   return "other";
 }
 
-void Metrics::upstream(const std::string& origin, int status, double seconds) {
+// Provider names come from manifests (bounded like the plugins loaded).
+void Metrics::upstream(const std::string& provider, const std::string& origin, int status, double seconds) {
   const std::string label = bounded_origin(origin);
-  upstream_->Add({{"origin", label}, {"status", std::to_string(status)}}).Increment();
-  upstream_seconds_->Add({{"origin", label}}, kLatency).Observe(seconds);
+  upstream_->Add({{"provider", provider}, {"origin", label}, {"status", std::to_string(status)}}).Increment();
+  upstream_seconds_->Add({{"provider", provider}, {"origin", label}}, kLatency).Observe(seconds);
 }
 
-void Metrics::upstream_retry(const std::string& origin) { upstream_retries_->Add({{"origin", bounded_origin(origin)}}).Increment(); }
+void Metrics::upstream_retry(const std::string& provider, const std::string& origin) {
+  upstream_retries_->Add({{"provider", provider}, {"origin", bounded_origin(origin)}}).Increment();
+}
 
 void Metrics::oauth_event(const std::string& provider, const std::string& action, const std::string& status) {
   oauth_->Add({{"provider", provider}, {"action", action}, {"status", status}}).Increment();

@@ -28,9 +28,12 @@ class Metrics {
 
   // One API request: its route template, method and status.
   void request(const std::string& route, const std::string& method, int status, double seconds);
-  // One upstream HTTP exchange (retries count separately): origin "https://host[:port]", status 0 for transport failures.
-  void upstream(const std::string& origin, int status, double seconds);
-  void upstream_retry(const std::string& origin);
+  // One upstream HTTP exchange (retries count separately) for a provider ("" for
+  // none): origin "https://host[:port]", status 0 for transport failures.
+  void upstream(const std::string& provider, const std::string& origin, int status, double seconds);
+  void upstream_retry(const std::string& provider, const std::string& origin);
+  // One unit of database work on the pool (store::DatabaseWork), however many statements.
+  void database_call(double seconds);
   // An OAuth event of a provider: action auth.connect|auth.refresh|auth.revoke, status ok or an error code.
   void oauth_event(const std::string& provider, const std::string& action, const std::string& status);
   // A reload of the plugin folder and what it did.
@@ -63,6 +66,7 @@ class Metrics {
   prometheus::Gauge* activity_queue_;
   prometheus::Family<prometheus::Gauge>* connections_;
   prometheus::Family<prometheus::Counter>* database_statements_;
+  prometheus::Histogram* database_seconds_;
 };
 
 Metrics& global();

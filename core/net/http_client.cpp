@@ -283,7 +283,7 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
     bool reused = false;
     const auto started = std::chrono::steady_clock::now();
     UpstreamResponse response = co_await impl->attempt(*target, message, reused);
-    metrics::global().upstream(origin, response.status,
+    metrics::global().upstream(request.provider, origin, response.status,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // A pooled connection the server had closed: try once more on a fresh one.
     if (response.status == 0 && reused && !stale_retry_used) {
@@ -309,7 +309,7 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
       if (after) delay = std::max<std::chrono::milliseconds>(delay, *after);
     }
     ++impl->stats.retries;
-    metrics::global().upstream_retry(origin);
+    metrics::global().upstream_retry(request.provider, origin);
     log::info(kLog,
               request.method + " " + origin + " answered " +
                   (response.status ? std::to_string(response.status) : response.error) + ", retry " +

@@ -12,6 +12,7 @@
 // One thread per pooled session, so work never queues for a session.
 #pragma once
 
+#include "core/metrics/metrics.hpp"
 #include "core/store/statement_count.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +21,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <type_traits>
@@ -41,6 +43,7 @@ class DatabaseWork {
     using Result = std::invoke_result_t<Work&>;
     auto task = [&work]() -> boost::asio::awaitable<Result> {
       const StatementSourceScope counted_as(StatementSource::database_work);
+      const Timed timed;
       co_return work();
     };
     if constexpr (std::is_void_v<Result>) {
@@ -59,6 +62,13 @@ class DatabaseWork {
   void stop() { pool_.join(); }
 
  private:
+  // Observes how long one unit of work took, however it ended.
+  struct Timed {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    ~Timed() {
+      metrics::global().database_call(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+  };
   boost::asio::thread_pool pool_;
 };
 

@@ -79,13 +79,20 @@ json::object activity_json(const store::ActivityEntry& e) {
   return out;
 }
 
+// The user_email filter: the one asked for (the router refused any other
+// than a bound key's own), else a bound key's user, else every user.
+std::string user_filter(const RequestContext& ctx) {
+  std::string user = ctx.query("user_email").value_or("");
+  return user.empty() ? ctx.bound_user() : user;
+}
+
 }  // namespace
 
 void add_activity_routes(Router& router, store::Database& database, store::DatabaseWork& work, oauth::OAuthEngine& engine) {
   router.add(http::verb::get, "/api/v1/unified/activity", [&](RequestContext& ctx) -> awaitable<Response> {
     store::ActivityFilter filter;
     filter.tenant_id = ctx.tenant();
-    filter.user_email = ctx.query("user_email").value_or("");
+    filter.user_email = user_filter(ctx);
     filter.provider = ctx.query("provider").value_or("");
     filter.connector = ctx.query("connector").value_or("");
     filter.action = ctx.query("action").value_or("");
@@ -112,7 +119,7 @@ void add_activity_routes(Router& router, store::Database& database, store::Datab
   router.add(http::verb::get, "/api/v1/unified/connections", [&](RequestContext& ctx) -> awaitable<Response> {
     const int limit = limit_param(ctx);
     const std::string provider = ctx.query("provider").value_or(""), status = ctx.query("status").value_or("");
-    const std::string user = ctx.query("user_email").value_or(""), after = position_of(ctx);
+    const std::string user = user_filter(ctx), after = position_of(ctx);
     const auto page = co_await work.run([&] {
       store::ConnectionStore connections(database);
       return connections.page(ctx.tenant(), provider, status, user, after, limit);
@@ -125,10 +132,13 @@ void add_activity_routes(Router& router, store::Database& database, store::Datab
                                          {"next_cursor", full ? json::value(cursor_of(page.back().id)) : json::value(nullptr)}});
   });
 
+  // Another user's connection is not there for a key bound to one user.
   auto find = [&](RequestContext& ctx) {
     return work.run([&database, &ctx] {
       store::ConnectionStore connections(database);
-      return connections.find_by_id(ctx.tenant(), ctx.param("id"));
+      auto found = connections.find_by_id(ctx.tenant(), ctx.param("id"));
+      if (found && !ctx.bound_user().empty() && found->user_email != ctx.bound_user()) found.reset();
+      return found;
     });
   };
   router.add(http::verb::get, "/api/v1/unified/connections/{id}", [&, find](RequestContext& ctx) -> awaitable<Response> {

@@ -46,6 +46,9 @@ struct RequestContext {
   EventStream stream;                  // set by a handler whose response stays open (event_stream.hpp)
 
   const std::string& tenant() const { return principal->tenant_id; }
+  // The end user a key is bound to (keys create --user), or "" for a key of
+  // the whole tenant. Such a key sees and changes that user's data only.
+  const std::string& bound_user() const { return principal->user_email; }
 
   const std::string& param(std::string_view name) const;
   // Decoded query parameter, or nullopt when absent.

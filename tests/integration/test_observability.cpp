@@ -177,6 +177,36 @@ BOOST_AUTO_TEST_CASE(connections_and_activity_are_listed_filtered_paged_and_tena
   BOOST_TEST(client.get("/api/v1/unified/connections").json().at("items").as_array().size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_key_bound_to_one_user_sees_and_revokes_only_that_users_connections_and_activity) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  connect(host, sandbox, "google");
+  connect(host, sandbox, "google", "bob@example.com");
+  HttpClient client(host.port());
+  BOOST_REQUIRE_EQUAL(client.get("/api/v1/unified/gmail/labels?user_email=" + kUser).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the writer flushes every 200 ms
+  auto all = client.get("/api/v1/unified/connections").json();
+  BOOST_REQUIRE_EQUAL(all.at("items").as_array().size(), 2u);
+  std::string alice_id;
+  for (const auto& c : all.at("items").as_array())
+    if (c.at("user_email").as_string() == kUser) alice_id = std::string(c.at("id").as_string());
+  BOOST_REQUIRE(!alice_id.empty());
+
+  HttpClient bob(host.port());
+  bob.set_bearer(create_api_key(host, {"--tenant", "default", "--user", "bob@example.com"}));
+  auto mine = bob.get("/api/v1/unified/connections").json();
+  BOOST_REQUIRE_EQUAL(mine.at("items").as_array().size(), 1u);
+  BOOST_TEST(mine.at("items").at(0).at("user_email").as_string() == "bob@example.com");
+  auto activity = bob.get("/api/v1/unified/activity").json();
+  BOOST_TEST(!activity.at("items").as_array().empty());  // bob's own connect
+  for (const auto& e : activity.at("items").as_array()) BOOST_TEST(e.at("user_email").as_string() == "bob@example.com");
+  BOOST_TEST(bob.get("/api/v1/unified/activity?user_email=" + kUser).status == 403);
+  BOOST_TEST(bob.get("/api/v1/unified/connections?user_email=" + kUser).status == 403);
+  BOOST_TEST(bob.get("/api/v1/unified/connections/" + alice_id).status == 404);
+  BOOST_TEST(bob.request("DELETE", "/api/v1/unified/connections/" + alice_id).status == 404);
+  BOOST_TEST(client.get("/api/v1/unified/connections/" + alice_id).status == 200);  // still there
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(metrics)
@@ -210,8 +240,9 @@ BOOST_AUTO_TEST_CASE(metrics_follow_requests_upstream_calls_and_connections) {
   BOOST_TEST(sample(text, healthz) == before + 2);
   BOOST_TEST(sample(text, R"(lagentry_oauth_events_total{action="auth.connect",provider="google",status="ok"})") == 1);
   BOOST_TEST(sample(text, R"(lagentry_connections{provider="google",status="connected"})") == 1, host.log());
-  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://gmail.googleapis.com",status="200"})") >= 1);
-  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://oauth2.googleapis.com",status="200"})") >= 1);
+  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://gmail.googleapis.com",provider="google",status="200"})") >= 1);
+  BOOST_TEST(sample(text, R"(lagentry_upstream_requests_total{origin="https://oauth2.googleapis.com",provider="google",status="200"})") >= 1);
+  BOOST_TEST(sample(text, "lagentry_database_call_duration_seconds_count") >= 1);  // the connect's state and token writes
   BOOST_TEST(sample(text, "lagentry_plugins_loaded") == 3);
   BOOST_TEST(text.find(R"(route="/api/v1/unified/connectors/{connector}/items/{id}",status="404")") != std::string::npos);
   BOOST_TEST(text.find("lagentry_http_request_duration_seconds_bucket{") != std::string::npos);
