@@ -27,12 +27,6 @@ using http_status = boost::beast::http::status;
 namespace {
 constexpr std::string_view kLog = "oauth";
 
-std::string join_scopes(const std::vector<std::string>& scopes) {
-  std::string out;
-  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
-  return out;
-}
-
 json::object provider_error_details(const TokenError& e) {
   json::object details{{"provider_error", e.error}};
   if (!e.description.empty()) details["provider_error_description"] = e.description;
@@ -181,7 +175,7 @@ asio::awaitable<Authorization> OAuthEngine::begin(const std::string& tenant_id, 
   // its least privilege (core/oauth/scope_requirements.hpp).
   ScopeRequest defaults{provider.oauth.scopes, provider.oauth.user_scopes};
   if (entry.plugin) defaults = scopes_for(entry.plugin->manifest(), provider, {});
-  request.scopes = scopes.empty() ? defaults.scopes : split_scopes(scopes);
+  request.scopes = scopes.empty() ? defaults.scopes : with_base_scopes(provider, split_scopes(scopes));
   request.user_scopes = defaults.user_scopes;
   Pkce pkce;
   if (provider.oauth.pkce) {
@@ -255,6 +249,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
 
   // Requests are built into locals first: GCC 12 mishandles temporaries inside co_await expressions.
   runtime::UpstreamRequest exchange = code_exchange_request(provider.oauth, client, code, verifier);
+  exchange.provider = provider.name;  // metrics and log lines name it
   auto response = co_await http_.send(std::move(exchange));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms());
   if (auto* error = std::get_if<TokenError>(&parsed)) {
@@ -456,6 +451,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
   const auto& provider = *entry.descriptor;
   const ClientConfig client = client_for(provider);
   runtime::UpstreamRequest request = refresh_request(provider.oauth, client, current.primary.refresh_token);
+  request.provider = provider.name;
   auto response = co_await http_.send(std::move(request));
   auto parsed = parse_token_response(provider.oauth, response, store::now_ms(), &current);
   if (auto* error = std::get_if<TokenError>(&parsed)) co_await refresh_refused(connection, provider.name, *error, request_id);
@@ -464,6 +460,7 @@ asio::awaitable<Access> OAuthEngine::lead_refresh(const store::Connection& seen,
     // Slack's token rotation expires the authed_user token as well: it has
     // its own refresh token, and its refresh answers it at the top level.
     runtime::UpstreamRequest user_request = refresh_request(provider.oauth, client, current.user->refresh_token);
+    user_request.provider = provider.name;
     auto user_response = co_await http_.send(std::move(user_request));
     plugin::OAuthDescriptor top_level = provider.oauth;
     top_level.token_response_path.clear();
@@ -500,6 +497,7 @@ asio::awaitable<Validation> OAuthEngine::validate(const std::string& tenant_id, 
     auto check = token_check_request(provider.oauth, client, current.tokens.primary.access_token);
     if (!check) co_return Validation{"local", std::move(current)};  // the provider offers no way to ask
     runtime::UpstreamRequest request = check->request;
+    request.provider = provider.name;
     auto response = co_await http_.send(std::move(request));
     const TokenVerdict verdict = token_verdict(provider.oauth, *check, response);
     if (verdict.liveness == TokenLiveness::alive) {
@@ -582,6 +580,7 @@ asio::awaitable<RevokeOutcome> OAuthEngine::revoke(const std::string& tenant_id,
           provider->oauth.revoke_auth == plugin::RevokeAuth::client && !tokens.primary.refresh_token.empty();
       runtime::UpstreamRequest request = revocation_request(
           provider->oauth, client, use_refresh ? tokens.primary.refresh_token : tokens.primary.access_token);
+      request.provider = provider->name;
       auto response = co_await http_.send(std::move(request));
       json::error_code ec;
       json::value body = json::parse(response.body, ec);

@@ -223,6 +223,12 @@ std::variant<TokenSet, TokenError> parse_token_response(const OAuthDescriptor& d
   return set;
 }
 
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
 std::vector<std::string> split_scopes(std::string_view text) {
   std::vector<std::string> out;
   std::string current;

@@ -66,5 +66,7 @@ std::variant<TokenSet, TokenError> parse_token_response(const plugin::OAuthDescr
 
 // "a b,c" -> {"a","b","c"}: the API accepts commas and spaces alike.
 std::vector<std::string> split_scopes(std::string_view text);
+// {"a","b"} -> "a b", as OAuth 2.0 spells a scope list.
+std::string join_scopes(const std::vector<std::string>& scopes);
 
 }  // namespace lagentry::oauth

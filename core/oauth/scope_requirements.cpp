@@ -49,6 +49,14 @@ ScopeRequest scopes_for(const plugin::Manifest& manifest, const plugin::Provider
   return request;
 }
 
+std::vector<std::string> with_base_scopes(const plugin::ProviderDescriptor& provider,
+                                          const std::vector<std::string>& named) {
+  std::vector<std::string> scopes;
+  for (const auto& scope : provider.oauth.scopes) add(scopes, scope);
+  for (const auto& scope : named) add(scopes, scope);
+  return scopes;
+}
+
 std::vector<std::string> missing_scopes(const plugin::OperationDescriptor& operation, const std::string& granted,
                                         const std::string& granted_user) {
   std::vector<std::string> missing;

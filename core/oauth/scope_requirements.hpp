@@ -25,6 +25,12 @@ struct ScopeRequest {
 ScopeRequest scopes_for(const plugin::Manifest& manifest, const plugin::ProviderDescriptor& provider,
                         const std::vector<std::string>& connectors);
 
+// Scopes a caller named (`?scopes=`, an insufficient_scope link) with the
+// descriptor's own scopes first: what the provider needs for every grant
+// (Atlassian's offline_access, without which no refresh token comes back).
+std::vector<std::string> with_base_scopes(const plugin::ProviderDescriptor& provider,
+                                          const std::vector<std::string>& named);
+
 // The scopes an operation lacks: for each of its requirements none of which
 // was granted, its first choice. Empty when satisfied, when it declares
 // nothing, or when the grant is unknown (the provider did not say: then the

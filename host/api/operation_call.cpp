@@ -78,15 +78,18 @@ void check_scopes(const OperationCall& call, const std::string& user_email, cons
   if (!operation) return;
   const auto missing = oauth::missing_scopes(*operation, tokens.primary.scope, tokens.user ? tokens.user->scope : "");
   if (missing.empty()) return;
-  boost::urls::url authorize("/api/v1/unified/auth/" + call.provider + "/url");
-  std::string wanted;
   json::array names;
-  for (const auto& scope : missing) {
-    wanted += (wanted.empty() ? "" : " ") + scope;
-    names.emplace_back(scope);
-  }
+  for (const auto& scope : missing) names.emplace_back(scope);
+  // The link asks for what was granted plus what is missing: providers
+  // without incremental authorization (Atlassian, Slack) grant exactly what
+  // is asked, and the connection must keep what it could already do. User
+  // token scopes (Slack's) are always asked for, so only primary ones go in.
+  std::vector<std::string> wanted = oauth::split_scopes(tokens.primary.scope);
+  const auto primary_missing = oauth::missing_scopes(*operation, tokens.primary.scope, "");
+  wanted.insert(wanted.end(), primary_missing.begin(), primary_missing.end());
+  boost::urls::url authorize("/api/v1/unified/auth/" + call.provider + "/url");
   authorize.params().append({"user_email", user_email});
-  authorize.params().append({"scopes", wanted});
+  if (!primary_missing.empty()) authorize.params().append({"scopes", oauth::join_scopes(wanted)});
   throw ApiError(http::status::forbidden, "insufficient_scope",
                  "the " + call.provider + " connection was not granted what " + call.operation +
                      " needs; ask the user to authorize it",

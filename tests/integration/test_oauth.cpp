@@ -154,21 +154,25 @@ BOOST_AUTO_TEST_CASE(slack_rotation_refreshes_the_user_token_too) {
 // each at its narrowest scope; permanent deletion (full mail access) is
 // asked for when first needed, with the host naming what is missing before
 // it calls Google; the incremental grant then covers both.
+namespace {
+// The scopes an authorization URL asks for.
+std::set<std::string> scopes_of_url(const std::string& url) {
+  auto parsed = boost::urls::parse_uri(url);
+  BOOST_REQUIRE(parsed.has_value());
+  std::set<std::string> out;
+  for (const auto& param : parsed->params())
+    if (param.key == "scope") {
+      std::istringstream words{std::string(param.value)};
+      for (std::string w; words >> w;) out.insert(w);
+    }
+  return out;
+}
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(google_scopes_are_asked_for_on_demand) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox));
   HttpClient api(host.port());
-  auto scopes_of_url = [](const std::string& url) {
-    auto parsed = boost::urls::parse_uri(url);
-    BOOST_REQUIRE(parsed.has_value());
-    std::set<std::string> out;
-    for (const auto& param : parsed->params())
-      if (param.key == "scope") {
-        std::istringstream words{std::string(param.value)};
-        for (std::string w; words >> w;) out.insert(w);
-      }
-    return out;
-  };
   const std::string g = "https://www.googleapis.com/auth/";
   Flow flow = connect(host, sandbox, "google");
   const auto asked = scopes_of_url(flow.authorization_url);
@@ -218,6 +222,44 @@ BOOST_AUTO_TEST_CASE(google_scopes_are_asked_for_on_demand) {
   BOOST_TEST(deleted.status == 200, deleted.body);
   BOOST_TEST(gmail_deletes() == 1);
   BOOST_TEST(api.get(emails + "&limit=1").status == 200, "the earlier scopes are still granted");
+}
+
+// Atlassian has no incremental authorization: a grant is exactly what was
+// asked for. ?connectors= narrows it, and the link an insufficient_scope
+// answer gives keeps what was granted and offline_access (the refresh token).
+BOOST_AUTO_TEST_CASE(atlassian_scopes_are_asked_for_per_connector_and_widened_without_losing_any) {
+  SandboxProcess sandbox;
+  HostProcess host(oauth_host(sandbox));
+  HttpClient api(host.port());
+  Flow flow = connect(host, sandbox, "atlassian", kUser, "&connectors=jira");  // the original API's name
+  const std::set<std::string> jira{"offline_access", "read:jira-work", "write:jira-work"};
+  BOOST_TEST((scopes_of_url(flow.authorization_url) == jira), flow.authorization_url);
+
+  // The original API's paths, with a connected user.
+  const std::string query = "?user_email=" + kUser;
+  auto issues = api.get("/api/v1/unified/connectors/jira/items" + query);
+  BOOST_TEST(issues.status == 200, issues.body);
+  auto pages = api.get("/api/v1/unified/connectors/confluence/items" + query);
+  BOOST_TEST(pages.status == 403, pages.body);
+  BOOST_REQUIRE(pages.error_code() == "insufficient_scope");
+  const std::string authorize(pages.json().at("error").at("details").at("authorize").as_string());
+
+  auto more = api.get(authorize);
+  BOOST_REQUIRE_MESSAGE(more.status == 200, more.body);
+  const std::string widened(more.json().at("authorization_url").as_string());
+  const std::set<std::string> both{"offline_access", "read:jira-work", "write:jira-work", "read:page:confluence"};
+  BOOST_TEST((scopes_of_url(widened) == both), widened);
+  HttpClient provider(sandbox.port());
+  provider.set_bearer("");
+  auto consent = provider.get(path_and_query(widened));
+  BOOST_REQUIRE(consent.status == 302);
+  HttpClient browser(host.port());
+  browser.set_bearer("");
+  BOOST_REQUIRE(browser.get(path_and_query(consent.header("location"))).status == 200);
+  BOOST_TEST(api.get("/api/v1/unified/connectors/confluence/items" + query).status == 200);
+  BOOST_TEST(api.get("/api/v1/unified/connectors/jira/items" + query).status == 200);
+  auto refreshed = api.request("POST", "/api/v1/unified/auth/atlassian/refresh" + query);  // offline_access kept
+  BOOST_TEST(refreshed.status == 200, refreshed.body);
 }
 
 BOOST_AUTO_TEST_CASE(states_are_single_use_provider_bound_and_expiring) {
