@@ -254,6 +254,11 @@ int run(Config config) {
   webhook_options.extra_ca_file = config.upstream_ca_file;
   WebhookDelivery webhooks(housekeeping_io, *database, key_ring, webhook_options);
 
+  // Taken over before "listening" is logged: a SIGTERM right after it (a
+  // supervisor, a test) must drain, not kill the process (exit 143).
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  asio::signal_set reload_signal(io, SIGHUP);
+
   const std::size_t max_connections = connection_limit(config);
   Server server(io, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout,
@@ -284,8 +289,6 @@ int run(Config config) {
   activity_purger.start();
   webhooks.start();
 
-  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
-  asio::signal_set reload_signal(io, SIGHUP);
   asio::steady_timer grace_timer(io);
 
   std::function<void()> wait_reload = [&] {
