@@ -36,11 +36,13 @@ std::pair<ConnectSession, std::string> ConnectSessionStore::create(ConnectSessio
   const std::string providers = join(session.providers);
   const long long created = session.created_at_ms;
   const long long expires = session.expires_at_ms;
+  soci::indicator scopes_ind = session.scopes.empty() ? soci::i_null : soci::i_ok;
   soci::session sql(db_.pool());
   sql << "INSERT INTO connect_sessions (id, token_hash, tenant_id, user_email, providers, redirect_to, csrf, created_at,"
-         " expires_at) VALUES (:id, :h, :t, :u, :p, :r, :c, :created, :expires)",
+         " expires_at, scopes) VALUES (:id, :h, :t, :u, :p, :r, :c, :created, :expires, :s)",
       soci::use(session.id), soci::use(hash), soci::use(session.tenant_id), soci::use(session.user_email),
-      soci::use(providers), soci::use(session.redirect_to), soci::use(session.csrf), soci::use(created), soci::use(expires);
+      soci::use(providers), soci::use(session.redirect_to), soci::use(session.csrf), soci::use(created), soci::use(expires),
+      soci::use(session.scopes, scopes_ind);
   return {std::move(session), std::move(token)};
 }
 
@@ -50,7 +52,7 @@ std::optional<ConnectSession> ConnectSessionStore::find(const std::string& token
   const long long now = now_ms();
   soci::session sql(db_.pool());
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, tenant_id, user_email, providers, redirect_to, csrf, created_at, expires_at"
+      (sql.prepare << "SELECT id, tenant_id, user_email, providers, redirect_to, csrf, created_at, expires_at, scopes"
                       " FROM connect_sessions WHERE token_hash = :h AND expires_at > :now",
        soci::use(hash), soci::use(now));
   for (const auto& r : rows) {
@@ -63,6 +65,7 @@ std::optional<ConnectSession> ConnectSessionStore::find(const std::string& token
     s.csrf = r.get<std::string>(5);
     s.created_at_ms = r.get<long long>(6);
     s.expires_at_ms = r.get<long long>(7);
+    if (r.get_indicator(8) == soci::i_ok) s.scopes = r.get<std::string>(8);
     return s;
   }
   return std::nullopt;

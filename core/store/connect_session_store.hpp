@@ -23,6 +23,7 @@ struct ConnectSession {
   std::string user_email;
   std::vector<std::string> providers;  // empty: every configured provider
   std::string redirect_to;             // the app to send the browser back to; "" for none
+  std::string scopes;                  // a one-provider link's scopes instead of its defaults; "" for those
   std::string csrf;                    // embedded in the page's forms
   std::int64_t created_at_ms = 0;
   std::int64_t expires_at_ms = 0;

@@ -202,6 +202,11 @@ const std::vector<Migration>& migrations() {
            " created_at BIGINT NOT NULL,"
            " expires_at BIGINT NOT NULL)",
        }},
+      {9,
+       "connect links that ask for given scopes",
+       {
+           "ALTER TABLE connect_sessions ADD COLUMN scopes TEXT",
+       }},
   };
   return all;
 }

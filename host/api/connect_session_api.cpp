@@ -81,6 +81,7 @@ ConnectLink issue_connect_link(store::Database& database, const oauth::OAuthEngi
   session.user_email = request.user_email;
   session.providers = std::move(providers);
   session.redirect_to = std::move(redirect_to);
+  if (session.providers.size() == 1) session.scopes = std::move(request.scopes);
   session.expires_at_ms = store::now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(request.lifetime).count();
   store::ConnectSessionStore store(database);
   auto [stored, token] = store.create(std::move(session));

@@ -24,6 +24,7 @@ struct ConnectLinkRequest {
   std::vector<std::string> providers;  // empty: every configured provider
   std::string redirect_to;
   std::chrono::seconds lifetime = kConnectLinkDefaultLifetime;
+  std::string scopes;  // with exactly one provider: asked for instead of its defaults
 };
 
 struct ConnectLink {

@@ -203,10 +203,22 @@ struct CallOutcome {
   std::optional<json::object> error;   // instead: a JSON-RPC error (URL elicitation)
 };
 
+// The scopes an insufficient_scope answer's `authorize` link asks for (what
+// was granted plus what the tool lacks), or "" (then the defaults).
+std::string scopes_to_ask(const json::value& details) {
+  const auto* authorize = details.is_object() ? details.get_object().if_contains("authorize") : nullptr;
+  if (!authorize || !authorize->is_string()) return {};
+  auto link = boost::urls::parse_relative_ref(authorize->get_string());
+  if (!link) return {};
+  auto found = link->params().find("scopes");
+  return found == link->params().end() ? std::string() : std::string((*found).value);
+}
+
 // A connect link (host/api/connect_session_api.hpp) for the session's user
 // and the tool's provider: the person sees what they grant on the host's
 // connect page, and no provider URL or API key goes through the model.
-awaitable<CallOutcome> connect_first(Server& server, const Session& session, const Tool& tool, const json::value& id) {
+awaitable<CallOutcome> connect_first(Server& server, const Session& session, const Tool& tool, const json::value& id,
+                                     std::string scopes) {
   CallOutcome outcome;
   const auto provider = server.services.engine.providers().find(tool.provider);
   if (provider && !client_config(*provider->descriptor, server.config)) {
@@ -214,7 +226,8 @@ awaitable<CallOutcome> connect_first(Server& server, const Session& session, con
     co_return outcome;
   }
   ConnectLink link;
-  const ConnectLinkRequest request{session.tenant_id, session.user_email, {tool.provider}, "", kConnectLinkDefaultLifetime};
+  const ConnectLinkRequest request{session.tenant_id, session.user_email, {tool.provider}, "", kConnectLinkDefaultLifetime,
+                                   std::move(scopes)};
   try {
     ConnectLink issued = co_await server.services.work.run(
         [&] { return issue_connect_link(server.database, server.services.engine, server.config, request); });
@@ -223,7 +236,9 @@ awaitable<CallOutcome> connect_first(Server& server, const Session& session, con
     outcome.result = error_result(e.code, e.message);
     co_return outcome;
   }
-  const std::string message = "Connect your " + tool.provider + " account to use " + tool.name + ", then try again.";
+  const std::string message = request.scopes.empty()
+                                  ? "Connect your " + tool.provider + " account to use " + tool.name + ", then try again."
+                                  : "Allow your " + tool.provider + " account what " + tool.name + " needs, then try again.";
   if (session.url_elicitation) {
     const std::string elicitation_id = crypto::random_token(16);
     // The session's stream says notifications/elicitation/complete once the user has connected.
@@ -296,7 +311,7 @@ awaitable<CallOutcome> call_tool(Server& server, const Session& session, const T
     co_return outcome;
   }
   if (needs_connection(code)) {
-    CallOutcome connect = co_await connect_first(server, session, tool, id);
+    CallOutcome connect = co_await connect_first(server, session, tool, id, scopes_to_ask(details));
     co_return connect;
   }
   outcome.result = error_result(code, message, details);

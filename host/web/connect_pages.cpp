@@ -227,11 +227,14 @@ void add_connect_pages(Router& router, store::Database& database, store::Databas
     const store::ConnectSession& session = *post.session;
     // The flow comes back to this page, or to the app that made the link.
     const std::string back = session.redirect_to.empty() ? std::string(kPagePath) : session.redirect_to;
-    const std::string default_scopes;  // the provider's own defaults
+    // A link made for one provider may name its scopes (MCP asking for what a
+    // tool lacks); otherwise the provider's least-privilege defaults.
+    const bool named = session.providers.size() == 1 && session.providers.front() == post.provider;
+    const std::string scopes = named ? session.scopes : std::string();
     std::optional<ApiError> failure;
     oauth::Authorization start;
     try {
-      start = co_await engine.begin(session.tenant_id, session.user_email, post.provider, default_scopes, back, ctx.request_id);
+      start = co_await engine.begin(session.tenant_id, session.user_email, post.provider, scopes, back, ctx.request_id);
     } catch (const ApiError& e) {
       failure = e;
     }

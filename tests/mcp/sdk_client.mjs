@@ -43,8 +43,9 @@ async function allTools(client) {
 
 // What a person does with a connect link: open it (the host moves the token
 // into a cookie), press Connect on the page, consent at the provider (the
-// sandbox consents at once), and land back on the page. Answers the final URL.
-async function consent(url) {
+// sandbox consents at once), and land back on the page. Answers the final URL;
+// `hops` gets every URL on the way.
+async function consent(url, hops = []) {
   const host = new URL(url).origin;
   const opened = await fetch(url, { redirect: "manual" });
   const cookie = (opened.headers.get("set-cookie") || "").split(";")[0];
@@ -60,6 +61,7 @@ async function consent(url) {
   let next = url;
   for (let hop = 0; hop < 6 && response.headers.get("location"); hop++) {
     next = new URL(response.headers.get("location"), next).toString();
+    hops.push(next);
     response = await fetch(next, { redirect: "manual", headers: next.startsWith(host) ? { cookie } : {} });
   }
   return response.status === 200 ? next : "status " + response.status;
@@ -207,6 +209,37 @@ try {
     check(completed.includes(elicitation.elicitationId), "notifications/elicitation/complete names the elicitation: " + completed);
     const retried = await eliciting.callTool({ name: "gmail_list", arguments: { limit: 3 } });
     check(!retried.isError && retried.structuredContent?.items?.length > 0, "the same call succeeds after connecting");
+
+    // A tool whose scope was not granted: the user connected Atlassian for Jira only (REST,
+    // ?connectors=jira). Confluence's tool gets a link asking for what was granted plus the
+    // missing scope (Atlassian grants exactly what is asked), and both work afterwards.
+    const asked = await fetch(`${base}/api/v1/unified/auth/atlassian/url?user_email=${encodeURIComponent(newUser)}&connectors=jira`,
+                              { headers: { Authorization: `Bearer ${apiKey}` } });
+    const jiraOnly = await asked.json();
+    const consented = await fetch(jiraOnly.authorization_url, { redirect: "manual" });
+    const callback = await fetch(new URL(consented.headers.get("location"), base), { redirect: "manual" });
+    check(callback.status < 400, `the user connects Atlassian for Jira only (${callback.status})`);
+    let lacking = null, answered = null;
+    try {
+      answered = await eliciting.callTool({ name: "confluence_pages_list", arguments: {} });
+    } catch (error) {
+      lacking = error;
+    }
+    check(lacking?.code === -32042, "a scope not granted is URL elicitation too: " + (lacking?.message ?? JSON.stringify(answered)));
+    const widen = lacking?.data?.elicitations?.[0];
+    if (widen?.url) {
+      const hops = [];
+      const granted = await consent(widen.url, hops);
+      check(new URL(granted, base).searchParams.get("status") === "connected", `the user grants the scope (${granted})`);
+      const authorize = hops.map((hop) => new URL(hop)).find((hop) => hop.searchParams.has("scope"));
+      const scopes = (authorize?.searchParams.get("scope") ?? "").split(" ").sort().join(" ");
+      check(scopes === "offline_access read:jira-work read:page:confluence write:jira-work",
+            "the provider is asked for what was granted plus what the tool lacks: " + scopes);
+      const pages = await eliciting.callTool({ name: "confluence_pages_list", arguments: {} });
+      check(!pages.isError, "the call succeeds once its scope is granted: " + JSON.stringify(pages.content));
+      const issues = await eliciting.callTool({ name: "jira_issues_list", arguments: { limit: 2 } });
+      check(!issues.isError, "what was granted before still works: " + JSON.stringify(issues.content));
+    }
   }
   await eliciting.close();
 
