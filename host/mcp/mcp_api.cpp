@@ -322,7 +322,8 @@ awaitable<CallOutcome> call_tool(Server& server, const Session& session, const T
 
 json::object initialize_result(const std::string& version) {
   return {{"protocolVersion", version},
-          {"capabilities", {{"tools", {{"listChanged", true}}}}},
+          {"capabilities",
+           {{"tools", {{"listChanged", true}}}, {"logging", json::object{}}, {"resources", json::object{}}, {"prompts", json::object{}}}},
           {"serverInfo", {{"name", "lagentry-host"}, {"title", "Lagentry Host"}, {"version", LAGENTRY_VERSION}}},
           {"instructions", kInstructions}};
 }
@@ -338,6 +339,19 @@ awaitable<Response> handle_request(Server& server, const RpcMessage& message, co
     return json_rpc_response(http::status::ok, rpc_error(message.id, code, text));
   };
   if (message.method == "ping") co_return reply(json::object{});
+  // Declared so clients that look for them find them, empty: tools are the
+  // whole surface. The host writes no log notifications to a session, so a
+  // level is checked and acknowledged, nothing more.
+  if (message.method == "logging/setLevel") {
+    static const std::set<std::string_view> levels{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+    const auto* level = message.params.if_contains("level");
+    if (!level || !level->is_string() || !levels.count(level->get_string()))
+      co_return fail(kInvalidParams, "level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+    co_return reply(json::object{});
+  }
+  if (message.method == "resources/list") co_return reply(json::object{{"resources", json::array{}}});
+  if (message.method == "resources/templates/list") co_return reply(json::object{{"resourceTemplates", json::array{}}});
+  if (message.method == "prompts/list") co_return reply(json::object{{"prompts", json::array{}}});
 
   std::shared_ptr<const plugin::Snapshot> hold;
   const std::vector<Tool> tools = session_tools(server, session, hold);

@@ -152,7 +152,8 @@ BOOST_AUTO_TEST_CASE(the_transport_follows_the_streamable_http_rules) {
   BOOST_TEST(init.at("result").at("serverInfo").at("name").as_string() == "lagentry-host");
   BOOST_TEST(!init.at("result").at("instructions").as_string().empty());
   BOOST_TEST(session.call("ping").at("result").as_object().empty());
-  BOOST_TEST(session.call("resources/list").at("error").at("code").as_int64() == -32601);
+  BOOST_TEST(session.call("resources/list").at("result").at("resources").as_array().empty());  // declared, empty
+  BOOST_TEST(session.call("completion/complete").at("error").at("code").as_int64() == -32601);
 
   auto headers = kMcpHeaders;
   BOOST_TEST(client.request("POST", "/mcp", R"({"jsonrpc":"2.0","id":2,"method":"ping"})", headers).status == 400);  // no session
