@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
+#include <boost/locale/utf.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -126,15 +127,58 @@ std::vector<UpstreamRequest> parse_fetch_requests(const json::value& fetch) {
 }
 
 namespace {
+// Length of the valid UTF-8 sequence at `p` (1 for ASCII), or 0 when none
+// begins there. Boost.Locale's decoder refuses overlongs, surrogates and
+// code points past U+10FFFF, as JSON parsers do.
+std::size_t utf8_sequence(const char* p, const char* end) {
+  if (static_cast<unsigned char>(*p) < 0x80) return 1;
+  const char* next = p;
+  const auto c = boost::locale::utf::utf_traits<char>::decode(next, end);
+  return c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete ? 0 : static_cast<std::size_t>(next - p);
+}
+
+bool valid_utf8(std::string_view text) {
+  for (const char *p = text.data(), *end = p + text.size(); p != end;) {
+    const std::size_t n = utf8_sequence(p, end);
+    if (n == 0) return false;
+    p += n;
+  }
+  return true;
+}
+
+// `text` with U+FFFD for every byte that does not begin a valid sequence.
+std::string repaired_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (const char *p = text.data(), *end = p + text.size(); p != end;) {
+    const std::size_t n = utf8_sequence(p, end);
+    if (n == 0) out += "\xEF\xBF\xBD";
+    else out.append(p, n);
+    p += std::max<std::size_t>(n, 1);
+  }
+  return out;
+}
+
 // Appends `text` as a JSON string literal, exactly as serializing a
-// json::string would, straight into `out`. Boost.JSON escapes only '"', '\\'
-// and control characters; text without them (most header values) is copied
-// as it is, the rest (JSON bodies, with their quotes) goes through
-// Boost.JSON's serializer.
+// json::string would, straight into `out`, except that bytes which are not
+// UTF-8 become U+FFFD: a JSON document holds only UTF-8, and the plugin's
+// parser would refuse the whole document (a provider's Latin-1 error page
+// was a plugin_error). Boost.JSON escapes only '"', '\\' and control
+// characters; text without them (most header values) is copied as it is,
+// the rest (JSON bodies, with their quotes) goes through its serializer.
 void append_string(std::string& out, json::serializer& serializer, std::string_view text) {
-  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
-    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-  });
+  bool plain = true, ascii = true;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    plain = plain && c != '"' && c != '\\' && byte >= 0x20;
+    ascii = ascii && byte < 0x80;
+    if (!plain && !ascii) break;  // both known
+  }
+  std::string repaired;
+  if (!ascii && !valid_utf8(text)) {
+    repaired = repaired_utf8(text);
+    text = repaired;
+  }
   if (plain) {
     out.append("\"").append(text).append("\"");
     return;

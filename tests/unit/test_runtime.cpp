@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(fetch_requests_parse_and_responses_serialise) {
 }
 
 // The responses document is written as text; it must be exactly what
-// serializing the equivalent DOM gives, whatever bytes the bodies hold.
+// serializing the equivalent DOM gives, with bytes that are not UTF-8 as
+// U+FFFD, so that it always parses.
 BOOST_AUTO_TEST_CASE(responses_document_escapes_like_boost_json) {
   std::string controls;
   for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
@@ -70,8 +71,14 @@ BOOST_AUTO_TEST_CASE(responses_document_escapes_like_boost_json) {
       controls + "\x7f",
       std::string(1000, '\x01'),  // six bytes each when escaped: the writer needs several rounds
       "gr\xc3\xbc\xc3\x9f \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x93\xa7 \xe2\x80\xa8",
-      "not UTF-8: \xff\xfe",
       std::string(70000, 'x'),
+  };
+  // Not UTF-8 (Latin-1, a cut sequence, an overlong, a surrogate, past U+10FFFF), and what the plugin reads.
+  const std::vector<std::pair<std::string, std::string>> repaired{
+      {"caf\xe9 \"au lait\"", "caf\xef\xbf\xbd \"au lait\""},
+      {"cut \xe6\x97", "cut \xef\xbf\xbd\xef\xbf\xbd"},
+      {"\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xff",
+       "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd"},
   };
   std::vector<runtime::UpstreamResponse> responses;
   boost::json::array expected;
@@ -82,15 +89,20 @@ BOOST_AUTO_TEST_CASE(responses_document_escapes_like_boost_json) {
         {"status", r.status}, {"headers", {{"content-type", r.headers["content-type"]}, {"x-odd", r.headers["x-odd"]}}},
         {"body", r.body}});
   }
+  for (const auto& [bytes, text] : repaired) {
+    responses.push_back({200, {}, bytes, ""});
+    expected.push_back(boost::json::object{{"status", 200}, {"headers", boost::json::object{}}, {"body", text}});
+  }
   responses.push_back({0, {}, "", "refused: \"quoted\"\n"});
   expected.push_back(boost::json::object{{"status", 0}, {"headers", boost::json::object{}}, {"body", ""},
                                          {"error", "refused: \"quoted\"\n"}});
   const std::string document = runtime::responses_document(responses);
   BOOST_TEST(document == boost::json::serialize(expected));
-  // Every body that is valid UTF-8 (all but "not UTF-8", which the plugin's parser refuses) reads back unchanged.
-  const std::vector<runtime::UpstreamResponse> valid(responses.begin(), responses.begin() + 4);
-  const boost::json::value parsed = boost::json::parse(runtime::responses_document(valid));
-  for (std::size_t i = 0; i < valid.size(); ++i) BOOST_TEST(parsed.as_array().at(i).at("body").as_string() == bodies[i]);
+  // It parses (the plugin's parser checks UTF-8), and every body reads back as expected.
+  const boost::json::value parsed = boost::json::parse(document);
+  for (std::size_t i = 0; i < bodies.size(); ++i) BOOST_TEST(parsed.as_array().at(i).at("body").as_string() == bodies[i]);
+  for (std::size_t i = 0; i < repaired.size(); ++i)
+    BOOST_TEST(parsed.as_array().at(bodies.size() + i).at("body").as_string() == repaired[i].second);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
