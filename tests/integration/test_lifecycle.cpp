@@ -162,6 +162,37 @@ BOOST_AUTO_TEST_CASE(readyz_is_ready_when_every_check_passes) {
     BOOST_TEST(ready.json().at("checks").at(check).as_string() == "ok", check);
 }
 
+// Readiness follows the database while the host runs: a schema a newer host
+// migrated to, or a check value this key cannot open, turn it 503, and it
+// recovers when they are put right.
+BOOST_AUTO_TEST_CASE(readyz_follows_the_database_while_the_host_runs) {
+  HostOptions options;
+  options.plugins = {product_plugin_dir() / "slack.so"};
+  HostProcess host(options);
+  HttpClient client(host.port());
+  client.set_bearer("");
+  BOOST_REQUIRE_EQUAL(client.get("/readyz").status, 200);
+  soci::session sql(soci::sqlite3, host.database_path().string());
+  sql << "PRAGMA busy_timeout = 5000";
+
+  sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from a newer host', 0)";
+  auto ahead = client.get("/readyz");
+  BOOST_TEST(ahead.status == 503);
+  BOOST_TEST(ahead.json().at("checks").at("schema").as_string().find("schema version 9999") == 0u, ahead.body);
+  BOOST_TEST(ahead.json().at("checks").at("database").as_string() == "ok");
+  sql << "DELETE FROM schema_migrations WHERE version = 9999";
+  BOOST_TEST(client.get("/readyz").status == 200);
+
+  std::string sealed;
+  sql << "SELECT value FROM host_settings", soci::into(sealed);
+  sql << "UPDATE host_settings SET value = 'not what this key sealed'";
+  auto wrong = client.get("/readyz");
+  BOOST_TEST(wrong.status == 503);
+  BOOST_TEST(wrong.json().at("checks").at("encryption_key").as_string() != "ok", wrong.body);
+  sql << "UPDATE host_settings SET value = :v", soci::use(sealed);
+  BOOST_TEST(client.get("/readyz").status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(migrate_lists_then_applies_pending_migrations) {
   fs::path dir = make_temp_dir("lagentry-migrate");
   const std::map<std::string, std::string> env{{"DATABASE_PATH", (dir / "x.db").string()}};
