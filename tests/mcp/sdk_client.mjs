@@ -256,7 +256,28 @@ try {
   check(!stdioEmails.isError && stdioEmails.structuredContent?.items?.length > 0, "gmail_list through stdio");
   const stdioBad = await stdio.callTool({ name: "slack_post_message", arguments: { id: "C0GENERAL" } });
   check(stdioBad.isError === true && stdioBad.content[0].text.includes("text"), "a missing argument through stdio names it");
+  const stdioPost = await stdio.callTool({ name: "slack_post_message", arguments: { id: "C0GENERAL", text: "Hello over stdio" } });
+  check(!stdioPost.isError, "a write tool (Slack post) through stdio: " + JSON.stringify(stdioPost.content));
   await stdio.close();
+
+  // Connect on demand through the bridge: a user with no connection gets the link, connects, and the call succeeds.
+  const stdioUser = "stdio." + newUser;
+  const bridged = new Client({ name: "lagentry-stdio-test", version: "1.0.0" }, { capabilities: {} });
+  await bridged.connect(new StdioClientTransport({
+    command: hostBinary,
+    args: ["mcp-stdio", "--url", `${base}/mcp`, "--key", apiKey, "--user", stdioUser],
+    stderr: "inherit",
+  }));
+  const unconnected = await bridged.callTool({ name: "gmail_labels", arguments: {} });
+  const link = unconnected.structuredContent?.connect_url;
+  check(unconnected.isError === true && typeof link === "string", "through stdio, a missing connection answers its connect link");
+  if (typeof link === "string") {
+    const landed = await consent(link);
+    check(new URL(landed, base).searchParams.get("status") === "connected", `the stdio user connects (${landed})`);
+    const labels = await bridged.callTool({ name: "gmail_labels", arguments: {} });
+    check(!labels.isError, "the same call through stdio succeeds after connecting: " + JSON.stringify(labels.content).slice(0, 200));
+  }
+  await bridged.close();
 } catch (error) {
   failures.push(String((error && error.stack) || error));
   console.log("FAIL " + String((error && error.stack) || error));
