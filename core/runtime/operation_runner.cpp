@@ -3,6 +3,7 @@
 #include "core/isolation/step_frame.hpp"
 #include "core/isolation/worker_pool.hpp"
 #include "core/log/logger.hpp"
+#include "core/plugin/recent_failures.hpp"
 #include "core/runtime/egress.hpp"
 
 #include <boost/json/parse.hpp>
@@ -228,10 +229,11 @@ std::string responses_document(const std::vector<UpstreamResponse>& responses) {
   return out;
 }
 
-boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& plugin, std::string operation,
-                                                      const json::value& input, Fetcher& fetcher, RunLimits limits) {
+namespace {
+boost::asio::awaitable<OperationResult> run_steps(const plugin::PluginPtr& plugin, const std::string& operation,
+                                                  const json::value& input, Fetcher& fetcher, RunLimits limits,
+                                                  const std::string& request_id) {
   const std::string input_text = json::serialize(input);
-  const std::string request_id(fetcher.request_id());  // for log lines
   std::string state, responses;
   int upstream_calls = 0;
   for (int step = 0; step < limits.max_steps; ++step) {
@@ -277,6 +279,17 @@ boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& p
   }
   co_return failure(502, "plugin_error", "plugin " + plugin->id() + " did not finish " + operation + " within " +
                                              std::to_string(limits.max_steps) + " steps");
+}
+}  // namespace
+
+boost::asio::awaitable<OperationResult> run_operation(const plugin::PluginPtr& plugin, std::string operation,
+                                                      const json::value& input, Fetcher& fetcher, RunLimits limits) {
+  const std::string request_id(fetcher.request_id());  // for log lines
+  OperationResult result = co_await run_steps(plugin, operation, input, fetcher, limits, request_id);
+  if (plugin::is_plugin_failure(result.error_code))  // for operators (/admin/plugins, the console)
+    plugin::recent_failures().record(
+        plugin->id(), {operation, result.error_code, result.error_message, request_id, std::chrono::system_clock::now()});
+  co_return result;
 }
 
 }  // namespace lagentry::runtime

@@ -1,6 +1,7 @@
 #include "host/api/admin_api.hpp"
 
 #include "core/isolation/worker_pool.hpp"
+#include "core/plugin/recent_failures.hpp"
 #include "host/http/responses.hpp"
 
 namespace lagentry::host {
@@ -38,6 +39,11 @@ json::object plugins_view(const plugin::Registry& registry) {
       isolation["isolation"] = "process";
     }
     for (auto& field : isolation) plugin[field.key()] = std::move(field.value());
+    json::array failures;
+    for (const auto& f : plugin::recent_failures().of(p->id()))
+      failures.push_back(json::object{{"at", unix_seconds(f.at)}, {"operation", f.operation}, {"code", f.code},
+                                      {"message", f.message}, {"request_id", f.request_id}});
+    plugin["recent_failures"] = std::move(failures);
     plugins.push_back(std::move(plugin));
   }
   json::array errors;

@@ -303,7 +303,19 @@ std::string plugins_body(const RequestContext& ctx, const ConsoleServices& s, co
             escape(text_of(plugin.at("isolation"))) + "</td><td>" + escape(names(plugin.at("providers"))) + "</td><td>" +
             escape(names(plugin.at("connectors"))) + "</td></tr>";
   }
-  body += "</tbody></table></div><h2>Last load errors</h2>";
+  body += "</tbody></table></div><h2>Recent request failures</h2>";
+  std::string failures;
+  for (const auto& p : view.at("plugins").as_array())
+    for (const auto& f : p.at("recent_failures").as_array())
+      failures += "<tr><td>" + escape(text_of(p.at("id"))) + "</td><td>" + escape(text_of(f.at("operation"))) + "</td><td>" +
+                  escape(text_of(f.at("code"))) + "</td><td>" + escape(text_of(f.at("message"))) + "</td><td class=\"mono\">" +
+                  escape(text_of(f.at("request_id"))) + "</td><td>" + utc_time(f.at("at").to_number<std::int64_t>() * 1000) +
+                  "</td></tr>";
+  if (failures.empty()) body += "<p class=\"muted\" id=\"no-failures\">None since the host started.</p>";
+  else
+    body += "<div class=\"table-wrap\"><table id=\"plugin-failures\"><thead><tr><th>Plugin</th><th>Operation</th><th>Code</th>"
+            "<th>Message</th><th>Request id</th><th>At</th></tr></thead><tbody>" + failures + "</tbody></table></div>";
+  body += "<h2>Last load errors</h2>";
   const auto& errors = view.at("errors").as_array();
   if (errors.empty()) body += "<p class=\"muted\" id=\"no-errors\">None.</p>";
   else {

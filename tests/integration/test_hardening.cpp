@@ -271,6 +271,17 @@ BOOST_AUTO_TEST_CASE(plugin_replies_that_are_not_json_are_a_clear_502) {
   BOOST_TEST(host.log().find("returned a reply that is not valid JSON") != std::string::npos);
   BOOST_TEST(host.log().find("non-finite number request_id=bad-") != std::string::npos, host.log());
   BOOST_TEST(host.log().find("not valid JSON: syntax error request_id=bad-utf8") != std::string::npos);
+
+  // Operators see them: the last failures of each plugin, newest first, with the request ids.
+  auto view = client.get("/admin/plugins").json();
+  boost::json::array failures;
+  for (const auto& p : view.at("plugins").as_array())
+    if (p.at("id").as_string() == "echo") failures = p.at("recent_failures").as_array();
+  BOOST_REQUIRE_EQUAL(failures.size(), 3u);
+  BOOST_TEST(failures.at(0).at("request_id").as_string() == "bad-infinity");
+  BOOST_TEST(failures.at(2).at("request_id").as_string() == "bad-utf8");
+  BOOST_TEST(failures.at(0).at("code").as_string() == "plugin_error");
+  BOOST_TEST(failures.at(0).at("message").as_string().find("plugin echo returned") == 0u, failures.at(0));
 }
 
 // Regression: after kill -9 during a refresh, the next refresh waited ~30 s
