@@ -113,7 +113,7 @@ bool ToolFilter::allows(const std::string& provider, const std::string& connecto
 std::string tool_name_of(std::string_view operation) {
   std::string out;
   for (char c : operation) out += (c == '-' || c == '.') ? '_' : c;
-  return out.substr(0, 64);
+  return out.substr(0, kMaxToolName);
 }
 
 json::value inline_refs(const json::value& schema, const json::object& own, const json::object& shared, int depth) {

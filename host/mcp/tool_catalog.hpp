@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <variant>
 #include <set>
@@ -59,7 +60,12 @@ std::variant<SplitArguments, std::string> split_arguments(const Tool& tool, cons
 // The structuredContent of a call that needs the user to connect first.
 const boost::json::object& authorization_required_schema();
 
-// "slack-messages.list" -> "slack_messages_list".
+// MCP allows 64 characters, but clients prefix a tool with its server's name
+// ("lagentry__gmail_list") and many cap the whole at 60 or 64: a name stays
+// short enough for a prefix of ten.
+inline constexpr std::size_t kMaxToolName = 48;
+
+// "slack-messages.list" -> "slack_messages_list", at most kMaxToolName characters.
 std::string tool_name_of(std::string_view operation);
 
 // Inlines every "#/$defs/<name>" reference from the given definitions (a
