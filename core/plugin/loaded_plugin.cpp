@@ -11,6 +11,10 @@ namespace {
 void* host_alloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void host_free(void* ptr) { std::free(ptr); }
 
+// The request whose step runs on this thread: a plugin logs synchronously
+// from invoke(), so its lines can name the request as the host's own do.
+thread_local std::string_view current_request_id;
+
 void host_log(const lg_host* host, lg_log_level level, const char* message, size_t length) {
   if (!host || !message) return;
   const auto* self = static_cast<const HostTable*>(host->host_context);
@@ -18,7 +22,8 @@ void host_log(const lg_host* host, lg_log_level level, const char* message, size
                       : level == LG_LOG_WARN ? log::Level::warn
                       : level == LG_LOG_ERROR ? log::Level::error
                                               : log::Level::info;
-  log::write(mapped, self ? std::string_view(self->component) : "plugin", std::string_view(message, length));
+  log::write(mapped, self ? std::string_view(self->component) : "plugin", std::string_view(message, length),
+             {{"request_id", current_request_id}});
 }
 
 // Takes a host-allocated buffer from the plugin and releases it.
@@ -61,7 +66,7 @@ LoadedPlugin::~LoadedPlugin() {
 }
 
 StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view input, std::string_view state,
-                                std::string_view responses) const {
+                                std::string_view responses, std::string_view request_id) const {
   lg_call call{};
   call.struct_size = sizeof(lg_call);
   call.operation = operation.data();
@@ -76,6 +81,10 @@ StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view inp
   lg_step step{};
   step.struct_size = sizeof(lg_step);
   StepResult result;
+  struct RequestScope {
+    explicit RequestScope(std::string_view id) { current_request_id = id; }
+    ~RequestScope() { current_request_id = {}; }
+  } scope{request_id};
   result.code = table_->invoke(&call, &step);
   result.kind = step.kind == LG_STEP_FETCH ? LG_STEP_FETCH : LG_STEP_REPLY;
   result.json = adopt(step.json, step.json_length);

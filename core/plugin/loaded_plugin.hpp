@@ -69,8 +69,9 @@ class LoadedPlugin {
 
   // Runs one sans-I/O step in this process. Never throws for plugin
   // failures: they come back as a non-LG_OK code with the plugin's message.
+  // Lines the plugin logs meanwhile carry `request_id`.
   StepResult invoke(std::string_view operation, std::string_view input, std::string_view state = {},
-                    std::string_view responses = {}) const;
+                    std::string_view responses = {}, std::string_view request_id = {}) const;
 
   // API requests currently served by this version (the admin view): a
   // request holds one of these from routing to its response.

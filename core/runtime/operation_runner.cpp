@@ -87,13 +87,13 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
 // workers; the plugin sees the same bytes either way.
 boost::asio::awaitable<plugin::StepResult> run_step(const plugin::LoadedPlugin& plugin, const std::string& operation,
                                                     const std::string& input, const std::string& state,
-                                                    const std::string& responses) {
+                                                    const std::string& responses, const std::string& request_id) {
   if (isolation::WorkerPool* workers = plugin.workers()) {
     std::string frame = isolation::encode_call(operation, input, state, responses);
     plugin::StepResult result = co_await workers->invoke(std::move(frame), operation);
     co_return result;
   }
-  co_return plugin.invoke(operation, input, state, responses);
+  co_return plugin.invoke(operation, input, state, responses, request_id);
 }
 
 // A step whose worker process failed, as the client sees it.
@@ -237,7 +237,7 @@ boost::asio::awaitable<OperationResult> run_steps(const plugin::PluginPtr& plugi
   std::string state, responses;
   int upstream_calls = 0;
   for (int step = 0; step < limits.max_steps; ++step) {
-    plugin::StepResult result = co_await run_step(*plugin, operation, input_text, state, responses);
+    plugin::StepResult result = co_await run_step(*plugin, operation, input_text, state, responses, request_id);
     if (result.worker_failure != plugin::StepResult::WorkerFailure::none) co_return worker_failure(result);
     if (result.code == LG_ERR_UNKNOWN_OPERATION)
       co_return failure(404, "unknown_operation", "plugin " + plugin->id() + " does not implement " + operation);

@@ -124,9 +124,12 @@ BOOST_AUTO_TEST_CASE(plugin_routes_run_plugin_operations) {
   BOOST_REQUIRE(item.status == 200);
   BOOST_TEST(item.json().at("input").at("params").at("id").as_string() == "it em-7");
 
-  auto failing = client.get("/api/v1/unified/echo/fail");
+  auto failing = client.get("/api/v1/unified/echo/fail", {{"X-Request-Id", "echo-fails-1"}});
   BOOST_TEST(failing.status == 502);
   BOOST_TEST(failing.error_code() == "plugin_error");
+  // What the plugin logs itself names the request, like the host's own lines.
+  BOOST_TEST(shared_host().log().find("echo is about to fail on purpose request_id=echo-fails-1") != std::string::npos,
+             shared_host().log());
 }
 
 BOOST_AUTO_TEST_CASE(plugin_fetches_go_through_the_host) {

@@ -75,7 +75,10 @@ lagentry::Step handle(const lagentry::Call& call) {
     }
     return lagentry::Step::reply(R"({"status":200,"body":{"responses":)" + std::string(call.responses) + "}}");
   }
-  if (call.operation == "echo.throw") throw std::runtime_error("deliberate failure");
+  if (call.operation == "echo.throw") {
+    lagentry::log(LG_LOG_WARN, "echo is about to fail on purpose");
+    throw std::runtime_error("deliberate failure");
+  }
   if (call.operation == "echo.bad_reply") {
     // Replies that are not JSON a client could read: the host must refuse them.
     if (call.input.find("\"utf8\"") != std::string_view::npos)
