@@ -2,6 +2,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <string_view>
+#include <unordered_map>
+
 namespace lagentry::metrics {
 
 namespace {
@@ -36,9 +39,39 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
 void Metrics::database_call(double seconds) { database_seconds_->Observe(seconds); }
 
+namespace {
+// Family::Add builds a label map, hashes it and takes the family's lock on
+// every call, a measurable share of a proxied request. Series are never
+// removed, so each thread remembers the ones it used by a flat key (label
+// values are bounded: route templates, methods, statuses, origins).
+template <class Metric>
+using SeriesCache = std::unordered_map<std::string, Metric*>;
+
+template <class Metric, class Add>
+Metric& series(SeriesCache<Metric>& cache, const std::string& key, Add add) {
+  if (auto it = cache.find(key); it != cache.end()) return *it->second;
+  Metric& metric = add();
+  cache.emplace(key, &metric);
+  return metric;
+}
+
+std::string series_key(std::initializer_list<std::string_view> values) {
+  std::string key;
+  for (std::string_view v : values) key.append(v).push_back('\0');
+  return key;
+}
+}  // namespace
+
 void Metrics::request(const std::string& route, const std::string& method, int status, double seconds) {
-  requests_->Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
-  request_seconds_->Add({{"route", route}}, kLatency).Observe(seconds);
+  thread_local SeriesCache<prometheus::Counter> counters;
+  thread_local SeriesCache<prometheus::Histogram> durations;
+  const std::string code = std::to_string(status);
+  series(counters, series_key({route, method, code}), [&]() -> prometheus::Counter& {
+    return requests_->Add({{"route", route}, {"method", method}, {"status", code}});
+  }).Increment();
+  series(durations, route, [&]() -> prometheus::Histogram& {
+    return request_seconds_->Add({{"route", route}}, kLatency);
+  }).Observe(seconds);
 }
 
 // Origins come from manifests, but a plugin may fetch any URL without a
@@ -54,9 +87,27 @@ std::string Metrics::bounded_origin(const std::string& origin) {
 
 // Provider names come from manifests (bounded like the plugins loaded).
 void Metrics::upstream(const std::string& provider, const std::string& origin, int status, double seconds) {
+  thread_local SeriesCache<prometheus::Counter> counters;
+  thread_local SeriesCache<prometheus::Histogram> durations;
+  const std::string code = std::to_string(status);
+  const std::string counter_key = series_key({provider, origin, code}), duration_key = series_key({provider, origin});
+  auto counter = counters.find(counter_key);
+  auto duration = durations.find(duration_key);
+  if (counter != counters.end() && duration != durations.end()) {
+    counter->second->Increment();
+    duration->second->Observe(seconds);
+    return;
+  }
+  // Origins past the bound share "other" and are not remembered: any URL
+  // fetched without a token would grow the caches.
   const std::string label = bounded_origin(origin);
-  upstream_->Add({{"provider", provider}, {"origin", label}, {"status", std::to_string(status)}}).Increment();
-  upstream_seconds_->Add({{"provider", provider}, {"origin", label}}, kLatency).Observe(seconds);
+  auto& c = upstream_->Add({{"provider", provider}, {"origin", label}, {"status", code}});
+  auto& d = upstream_seconds_->Add({{"provider", provider}, {"origin", label}}, kLatency);
+  c.Increment();
+  d.Observe(seconds);
+  if (label != origin) return;
+  counters.emplace(counter_key, &c);
+  durations.emplace(duration_key, &d);
 }
 
 void Metrics::upstream_retry(const std::string& provider, const std::string& origin) {

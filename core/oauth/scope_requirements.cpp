@@ -11,12 +11,6 @@ void add(std::vector<std::string>& list, const std::string& scope) {
   if (std::find(list.begin(), list.end(), scope) == list.end()) list.push_back(scope);
 }
 
-bool any_granted(const std::vector<std::string>& wanted, const std::vector<std::string>& granted) {
-  return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& scope) {
-    return std::find(granted.begin(), granted.end(), scope) != granted.end();
-  });
-}
-
 // An operation belongs to the connector its name starts with ("gmail.list").
 bool belongs_to(const plugin::OperationDescriptor& operation, const std::string& connector) {
   return operation.name.size() > connector.size() && operation.name.compare(0, connector.size(), connector) == 0 &&
@@ -57,14 +51,29 @@ std::vector<std::string> with_base_scopes(const plugin::ProviderDescriptor& prov
   return scopes;
 }
 
+namespace {
+// Whether a granted scope string ("a b", "a,b") holds one of `wanted`:
+// checked on every call, so it walks the text instead of splitting it.
+bool any_granted_in(const std::vector<std::string>& wanted, std::string_view granted) {
+  constexpr std::string_view kSeparators = ", \t";
+  for (std::size_t start = granted.find_first_not_of(kSeparators); start != std::string_view::npos;) {
+    const std::size_t end = std::min(granted.find_first_of(kSeparators, start), granted.size());
+    const std::string_view scope = granted.substr(start, end - start);
+    if (std::find(wanted.begin(), wanted.end(), scope) != wanted.end()) return true;
+    start = granted.find_first_not_of(kSeparators, end);
+  }
+  return false;
+}
+
+bool has_scopes(std::string_view granted) { return granted.find_first_not_of(", \t") != std::string_view::npos; }
+}  // namespace
+
 std::vector<std::string> missing_scopes(const plugin::OperationDescriptor& operation, const std::string& granted,
                                         const std::string& granted_user) {
   std::vector<std::string> missing;
-  const auto primary = split_scopes(granted);
-  if (!operation.scopes.empty() && !primary.empty() && !any_granted(operation.scopes, primary))
+  if (!operation.scopes.empty() && has_scopes(granted) && !any_granted_in(operation.scopes, granted))
     missing.push_back(operation.scopes.front());
-  const auto user = split_scopes(granted_user);
-  if (!operation.user_scopes.empty() && !user.empty() && !any_granted(operation.user_scopes, user))
+  if (!operation.user_scopes.empty() && has_scopes(granted_user) && !any_granted_in(operation.user_scopes, granted_user))
     missing.push_back(operation.user_scopes.front());
   return missing;
 }

@@ -2,6 +2,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/secret_box.hpp"
 #include "core/oauth/oauth_protocol.hpp"
+#include "core/oauth/scope_requirements.hpp"
 #include "core/oauth/token_check.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -155,6 +156,23 @@ BOOST_AUTO_TEST_CASE(revocation_requests) {
 BOOST_AUTO_TEST_CASE(scopes_split_on_commas_and_spaces) {
   auto scopes = oauth::split_scopes("a, b c,,d");
   BOOST_TEST(scopes == (std::vector<std::string>{"a", "b", "c", "d"}), boost::test_tools::per_element());
+}
+
+// Read on every call, straight from the granted text: any separator the
+// providers use, a scope that is only a prefix of a granted one, an empty
+// grant (the provider did not say what it granted: nothing is refused).
+BOOST_AUTO_TEST_CASE(missing_scopes_reads_the_granted_text) {
+  plugin::OperationDescriptor op;
+  op.scopes = {"mail.read", "mail"};
+  op.user_scopes = {"search:read"};
+  using V = std::vector<std::string>;
+  BOOST_TEST(oauth::missing_scopes(op, "openid mail.read", "search:read") == V{}, boost::test_tools::per_element());
+  BOOST_TEST(oauth::missing_scopes(op, ", ,\tmail", "") == V{}, boost::test_tools::per_element());
+  BOOST_TEST(oauth::missing_scopes(op, "mail.readonly,openid", "a search:read") == V{"mail.read"},
+             boost::test_tools::per_element());
+  BOOST_TEST(oauth::missing_scopes(op, "", " \t") == V{}, boost::test_tools::per_element());
+  BOOST_TEST(oauth::missing_scopes(op, "openid", "search:write") == (V{"mail.read", "search:read"}),
+             boost::test_tools::per_element());
 }
 
 // Validate's question to the provider: the token rides in a header or a
