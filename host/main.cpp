@@ -29,6 +29,7 @@
 #include "host/api/plugin_routes.hpp"
 #include "host/api/proxy_api.hpp"
 #include "host/config/config.hpp"
+#include "host/http/io_shards.hpp"
 #include "host/http/server.hpp"
 #include "host/maintenance/activity_purger.hpp"
 #include "host/maintenance/state_purger.hpp"
@@ -39,6 +40,7 @@
 #include "host/web/site_pages.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -153,7 +155,10 @@ int run(Config config) {
       if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
     }
   } runtime_folder{config.runtime_dir_private ? config.runtime_dir : std::filesystem::path{}};
-  asio::io_context io(static_cast<int>(config.threads));
+  // One event loop per I/O thread (http/io_shards.hpp); shard 0 also runs
+  // signals, timers, the plugin watcher and isolated plugins' workers.
+  IoShards shards(config.threads);
+  asio::io_context& io = shards.main();
   // Before the registry: it starts isolated plugins' workers on this context,
   // and ends them (when destroyed first) while the context still exists.
   plugin::Registry registry(config.plugin_dir, config.runtime_dir, worker_factory(config, io));
@@ -260,7 +265,7 @@ int run(Config config) {
   asio::signal_set reload_signal(io, SIGHUP);
 
   const std::size_t max_connections = connection_limit(config);
-  Server server(io, router,
+  Server server(shards, router,
                 ServerLimits{config.max_body_bytes, config.max_header_bytes, config.read_timeout, config.idle_timeout,
                              max_connections, config.access_log},
                 CorsPolicy{config.cors_origins});
@@ -316,7 +321,7 @@ int run(Config config) {
       if (timer_ec) return;
       log::warn(kLog, "grace period over with " + std::to_string(server.open_connections()) +
                           " connections still open; stopping");
-      io.stop();
+      shards.stop();
       // A request stuck inside a plugin would keep its thread from returning:
       // do not hang the shutdown on it.
       std::thread([] {
@@ -325,21 +330,20 @@ int run(Config config) {
         std::_Exit(1);
       }).detach();
     });
+    // Called on the shard whose connection closed last: the timer is shard 0's.
     server.drain([&] {
-      grace_timer.cancel();
-      io.stop();
+      asio::post(io, [&] {
+        grace_timer.cancel();
+        shards.stop();
+      });
     });
   });
 
   // Statements sent from here on count against the I/O threads: none should be.
-  auto serve = [&io] {
+  shards.run([](asio::io_context& shard) {
     const store::StatementSourceScope counted_as(store::StatementSource::io_thread);
-    io.run();
-  };
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back(serve);
-  serve();
-  for (auto& t : threads) t.join();
+    shard.run();
+  });
 
   activity.stop();
   log::info(kLog, "stopped (" + std::to_string(activity.written()) + " activity records written)");

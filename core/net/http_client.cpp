@@ -97,8 +97,11 @@ struct OriginPool {
   OriginPool(asio::io_context& io, std::size_t cap) : slots(io, cap) {
     for (std::size_t i = 0; i < cap; ++i) slots.try_send(boost::system::error_code{});
   }
-  std::vector<std::unique_ptr<Connection>> idle;
-  Semaphore slots;  // one token per connection allowed in use
+  // Idle connections by the event loop their socket is registered with: one
+  // used from another loop's thread would complete there and hand every
+  // completion across threads (the host runs one loop per I/O thread).
+  std::map<const asio::execution_context*, std::vector<std::unique_ptr<Connection>>> idle;
+  Semaphore slots;  // one token per connection allowed in use, whatever the loop
 };
 
 template <class Stream>
@@ -141,12 +144,17 @@ struct HttpClient::Impl {
     return *p;
   }
 
-  std::unique_ptr<Connection> take_idle(OriginPool& p) {
+  static const asio::execution_context* loop_of(const asio::any_io_executor& executor) {
+    return &asio::query(executor, asio::execution::context);
+  }
+
+  std::unique_ptr<Connection> take_idle(OriginPool& p, const asio::execution_context* loop) {
     std::lock_guard lock(mutex);
     const auto now = std::chrono::steady_clock::now();
-    while (!p.idle.empty()) {
-      auto c = std::move(p.idle.back());
-      p.idle.pop_back();
+    auto& idle = p.idle[loop];
+    while (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
       if (now - c->idle_since < options.idle_timeout && c->lowest().socket().is_open()) return c;
     }
     return nullptr;
@@ -154,8 +162,10 @@ struct HttpClient::Impl {
 
   void give_back(OriginPool& p, std::unique_ptr<Connection> c) {
     c->idle_since = std::chrono::steady_clock::now();
+    const auto* loop = loop_of(c->lowest().get_executor());
     std::lock_guard lock(mutex);
-    if (p.idle.size() < options.max_idle_per_origin) p.idle.push_back(std::move(c));
+    auto& idle = p.idle[loop];
+    if (idle.size() < options.max_idle_per_origin) idle.push_back(std::move(c));
   }
 
   std::chrono::milliseconds backoff(int attempt) {
@@ -201,7 +211,8 @@ struct HttpClient::Impl {
     } guard{p};
 
     UpstreamResponse out;
-    std::unique_ptr<Connection> c = take_idle(p);
+    const asio::any_io_executor executor = co_await asio::this_coro::executor;
+    std::unique_ptr<Connection> c = take_idle(p, loop_of(executor));
     reused = c != nullptr;
     try {
       if (c)

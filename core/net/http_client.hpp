@@ -26,7 +26,7 @@ struct HttpClientOptions {
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::seconds idle_timeout{30};
   std::size_t max_connections_per_origin = 16;
-  std::size_t max_idle_per_origin = 16;
+  std::size_t max_idle_per_origin = 16;  // per event loop (the host runs one per I/O thread)
   std::size_t max_response_bytes = 32 * 1024 * 1024;
   int max_retries = 2;
   std::chrono::milliseconds retry_base_delay{200};

@@ -11,7 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -48,15 +47,16 @@ struct Connection {
   }
   beast::tcp_stream stream;
   std::string client_address;
-  bool idle = true;  // waiting for the next request (touched only on the strand)
+  bool idle = true;  // waiting for the next request (touched only on its shard)
 };
 }  // namespace
 
 struct Server::State {
-  State(asio::io_context& io_context, const Router& r, ServerLimits l, CorsPolicy c)
-      : io(io_context), acceptor(asio::make_strand(io_context)), router(r), limits(l), cors(std::move(c)) {}
+  State(IoShards& s, const Router& r, ServerLimits l, CorsPolicy c)
+      : shards(s), io(s.main()), acceptor(s.main()), router(r), limits(l), cors(std::move(c)) {}
 
-  asio::io_context& io;
+  IoShards& shards;
+  asio::io_context& io;  // shard 0's, where the acceptor lives (one thread: no strand needed)
   tcp::acceptor acceptor;
   const Router& router;
   ServerLimits limits;
@@ -325,7 +325,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
   RateLimitedLog exhausted_log, full_log;
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await server->acceptor.async_accept(asio::make_strand(server->io),
+    // The connection lives on the shard it is accepted onto (io_shards.hpp).
+    tcp::socket socket = co_await server->acceptor.async_accept(server->shards.next_connection_executor(),
                                                                 asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !server->acceptor.is_open()) co_return;
     if (ec && resource_exhausted(ec)) {
@@ -368,8 +369,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, const Router& router, ServerLimits limits, CorsPolicy cors)
-    : state_(std::make_shared<State>(io, router, limits, std::move(cors))) {}
+Server::Server(IoShards& shards, const Router& router, ServerLimits limits, CorsPolicy cors)
+    : state_(std::make_shared<State>(shards, router, limits, std::move(cors))) {}
 
 Server::~Server() = default;
 
@@ -392,7 +393,7 @@ void Server::start() { asio::co_spawn(state_->acceptor.get_executor(), accept_lo
 void Server::drain(std::function<void()> done) {
   auto state = state_;
   state->draining = true;
-  // On the acceptor's strand, where the accept loop runs: an acceptor is
+  // On shard 0, where the accept loop runs: an acceptor is
   // not safe to close from another thread while it is in use.
   asio::post(state->acceptor.get_executor(), [state] {
     beast::error_code ignored;

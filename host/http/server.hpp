@@ -1,7 +1,9 @@
 // The HTTP/1.1 listener: Beast over Asio, one coroutine per connection on
-// its own strand, with limits and timeouts, keep-alive and graceful drain.
+// the I/O shard it was accepted onto (io_shards.hpp), with limits and
+// timeouts, keep-alive and graceful drain.
 #pragma once
 
+#include "host/http/io_shards.hpp"
 #include "host/http/router.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -32,7 +34,7 @@ struct CorsPolicy {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, const Router& router, ServerLimits limits, CorsPolicy cors);
+  Server(IoShards& shards, const Router& router, ServerLimits limits, CorsPolicy cors);
   ~Server();
 
   // Binds and listens; throws std::system_error naming the address on failure.
