@@ -51,6 +51,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+// Set by the build when it links jemalloc (host/CMakeLists.txt).
+#ifndef LAGENTRY_ALLOCATOR
+#define LAGENTRY_ALLOCATOR "glibc malloc"
+#endif
+
 namespace lagentry::host {
 namespace {
 namespace asio = boost::asio;
@@ -120,7 +125,7 @@ int run(Config config) {
   log::set_level(parse_level(config.log_level));
   log::set_format(config.log_format == "json" ? log::Format::json : log::Format::text);
   log::info(kLog, "lagentry-host " LAGENTRY_VERSION " starting (pid " + std::to_string(::getpid()) + ", " +
-                      std::to_string(config.threads) + " threads)");
+                      std::to_string(config.threads) + " I/O threads, allocator " LAGENTRY_ALLOCATOR ")");
 
   const crypto::KeyRing key_ring = load_key_ring(config);
   log::info("secrets", "encryption key " + key_ring.current_key_id() + " active");
