@@ -1,6 +1,7 @@
 #include "core/net/http_client.hpp"
 
 #include "core/metrics/metrics.hpp"
+#include "core/net/upstream_url.hpp"
 
 #include "core/log/logger.hpp"
 
@@ -50,14 +51,6 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
 
 namespace {
 
-// "https://gmail.googleapis.com/gmail/v1/..." -> "https://gmail.googleapis.com" (a metric label: no path, no query).
-std::string origin_label(std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return "invalid";
-  std::string origin = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host());
-  if (parsed->has_port()) origin += ":" + std::string(parsed->port());
-  return origin;
-}
 constexpr std::string_view kLog = "upstream";
 
 struct Target {
@@ -68,17 +61,16 @@ struct Target {
   std::string key;   // pool key: scheme://host:port
 };
 
-std::optional<Target> parse_target(std::string_view url) {
-  auto u = boost::urls::parse_absolute_uri(url);
-  if (!u || (u->scheme() != "https" && u->scheme() != "http") || u->host().empty()) return std::nullopt;
+// From the URL normalise_upstream_url() made (http or https, a plain host).
+Target target_of(const boost::urls::url_view& u) {
   Target t;
-  t.tls = u->scheme() == "https";
-  t.host = std::string(u->encoded_host());
-  t.port = u->port().empty() ? (t.tls ? "443" : "80") : std::string(u->port());
-  t.path = std::string(u->encoded_path());
+  t.tls = u.scheme_id() == boost::urls::scheme::https;
+  t.host = std::string(u.encoded_host());
+  t.port = u.port().empty() ? (t.tls ? "443" : "80") : std::string(u.port());
+  t.path = std::string(u.encoded_path());
   if (t.path.empty()) t.path = "/";
-  if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
-  t.key = std::string(u->scheme()) + "://" + t.host + ":" + t.port;
+  if (u.has_query()) t.path.append("?").append(u.encoded_query());
+  t.key = std::string(u.scheme()) + "://" + t.host + ":" + t.port;
   return t;
 }
 
@@ -259,26 +251,30 @@ const HttpClientStats& HttpClient::stats() const { return impl_->stats; }
 asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
   auto impl = impl_;  // keeps the pool alive for the whole call
   ++impl->stats.requests;
-  const std::optional<std::string> url = impl->origins.rewrite(request.url);
+  // Parsed and normalised once; the mapped URL (LAGENTRY_UPSTREAM_ORIGINS)
+  // is checked again, and the origin is a metric label.
+  auto normal = normalise_upstream_url(request.url);
   UpstreamResponse failed;
-  if (!url) {
+  if (!std::holds_alternative<UpstreamUrl>(normal)) {
     failed.error = "refused: not a normalised http(s) URL";
     co_return failed;
   }
-  auto target = parse_target(*url);
-  if (!target) {
-    failed.error = "not an http(s) URL";
+  const std::string origin = std::get<UpstreamUrl>(normal).origin;
+  const std::optional<UpstreamUrl> sent = impl->origins.map(std::get<UpstreamUrl>(std::move(normal)));
+  if (!sent) {
+    failed.error = "refused: the mapped URL leaves its base";
     co_return failed;
   }
+  const Target target = target_of(sent->url);
   const auto verb = http::string_to_verb(request.method);
   if (verb == http::verb::unknown) {
     failed.error = "unknown method " + request.method;
     co_return failed;
   }
 
-  http::request<http::string_body> message{verb, target->path, 11};
-  const bool default_port = target->port == (target->tls ? "443" : "80");
-  message.set(http::field::host, default_port ? target->host : target->host + ":" + target->port);
+  http::request<http::string_body> message{verb, target.path, 11};
+  const bool default_port = target.port == (target.tls ? "443" : "80");
+  message.set(http::field::host, default_port ? target.host : target.host + ":" + target.port);
   message.set(http::field::user_agent, "lagentry-host");
   for (const auto& [k, v] : request.headers) message.set(k, v);
   if (!request.body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
@@ -288,12 +284,11 @@ asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
   message.keep_alive(true);
 
   const bool idempotent = is_idempotent(request.method);
-  const std::string origin = origin_label(request.url);
   bool stale_retry_used = false;
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     const auto started = std::chrono::steady_clock::now();
-    UpstreamResponse response = co_await impl->attempt(*target, message, reused);
+    UpstreamResponse response = co_await impl->attempt(target, message, reused);
     metrics::global().upstream(request.provider, origin, response.status,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // A pooled connection the server had closed: try once more on a fresh one.

@@ -50,30 +50,35 @@ OriginMap OriginMap::parse(std::string_view spec) {
   return map;
 }
 
-std::optional<std::string> OriginMap::rewrite(std::string_view url) const {
-  auto normal = normalise_upstream_url(url);
-  if (!std::holds_alternative<UpstreamUrl>(normal)) return std::nullopt;
-  const auto& parsed = std::get<UpstreamUrl>(normal);
+std::optional<UpstreamUrl> OriginMap::map(UpstreamUrl url) const {
   const Entry* chosen = nullptr;
   for (const auto& e : entries_) {
-    if (e.origin == parsed.origin) {
+    if (e.origin == url.origin) {
       chosen = &e;
       break;
     }
     if (e.origin == "*" && !chosen) chosen = &e;
   }
-  if (!chosen) return std::string(parsed.url.buffer());
-  const std::string base = with_host(chosen->base, parsed.url.encoded_host());
+  if (!chosen) return url;
+  const std::string base = with_host(chosen->base, url.url.encoded_host());
   std::string mapped = base;
-  mapped.append(parsed.url.encoded_path());
-  if (parsed.url.has_query()) mapped.append("?").append(parsed.url.encoded_query());
+  mapped.append(url.url.encoded_path());
+  if (url.url.has_query()) mapped.append("?").append(url.url.encoded_query());
   // Belt and braces: what is sent must itself be normalised and stay below the base.
   auto sent = normalise_upstream_url(mapped);
   auto base_url = boost::urls::parse_absolute_uri(base);
   if (!std::holds_alternative<UpstreamUrl>(sent) || !base_url ||
       !under(std::get<UpstreamUrl>(sent).url.encoded_path(), base_url->encoded_path()))
     return std::nullopt;
-  return std::string(std::get<UpstreamUrl>(sent).url.buffer());
+  return std::get<UpstreamUrl>(std::move(sent));
+}
+
+std::optional<std::string> OriginMap::rewrite(std::string_view url) const {
+  auto normal = normalise_upstream_url(url);
+  if (!std::holds_alternative<UpstreamUrl>(normal)) return std::nullopt;
+  auto sent = map(std::get<UpstreamUrl>(std::move(normal)));
+  if (!sent) return std::nullopt;
+  return std::string(sent->url.buffer());
 }
 
 }  // namespace lagentry::net

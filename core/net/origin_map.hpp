@@ -11,6 +11,8 @@
 // "/{host}/../other-host" cannot be steered to another host).
 #pragma once
 
+#include "core/net/upstream_url.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,9 @@ class OriginMap {
   // The URL to actually call for `url`: normalised, mapped when an entry
   // applies; nullopt when `url` is refused (see normalise_upstream_url).
   std::optional<std::string> rewrite(std::string_view url) const;
+  // The same for a URL already normalised (normalise_upstream_url): the
+  // HTTP client normalises once and keeps the parsed URL.
+  std::optional<UpstreamUrl> map(UpstreamUrl url) const;
   bool empty() const { return entries_.empty(); }
 
  private:
