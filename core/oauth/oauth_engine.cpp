@@ -279,7 +279,7 @@ asio::awaitable<Connected> OAuthEngine::finish(std::string provider_name, std::s
                      "connected, but the " + provider.name + " plugin could not finish setting up: " + result.error_message,
                      result.error_details);
     }
-    metadata = json::serialize(result.body);
+    metadata = result.body;
   }
   const std::string scopes = tokens.primary.scope.empty() ? state->scopes : tokens.primary.scope;
   std::string id;

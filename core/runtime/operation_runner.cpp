@@ -5,6 +5,7 @@
 #include "core/log/logger.hpp"
 #include "core/plugin/recent_failures.hpp"
 #include "core/runtime/egress.hpp"
+#include "core/runtime/reply_body_check.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -49,11 +50,28 @@ bool has_non_finite(const json::value& v) {
   }
 }
 
+int item_count(const json::value& body) {
+  const auto* items = body.is_object() ? body.get_object().if_contains("items") : nullptr;
+  return items && items->is_array() ? static_cast<int>(items->get_array().size()) : -1;
+}
+
 // Interprets a LG_STEP_REPLY document. Whatever the plugin wrote, the client
 // gets valid JSON: a reply that is not (invalid UTF-8 included, which the
 // parser rejects) or carries a non-finite number is the plugin's error.
-// The body and details are moved out of the parsed reply, never copied.
+// A reply shaped as the SDK writes it is checked in one pass and its body
+// kept as written (no DOM built only to be serialised again); any other
+// shape, and any body that fails the check, takes the DOM path, which also
+// says what is wrong.
 OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::string& text, std::string_view request_id) {
+  if (const auto shape = plain_reply_shape(text); shape && shape->status < 400) {
+    if (const auto facts = check_reply_body(shape->body)) {
+      OperationResult r;
+      r.status = shape->status;
+      r.body.assign(shape->body.data(), shape->body.size());
+      r.item_count = facts->item_count;
+      return r;
+    }
+  }
   json::error_code ec;
   json::value reply = json::parse(text, ec);
   if (ec) {
@@ -79,7 +97,10 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
     if (auto* d = e->get_object().if_contains("details")) r.error_details = std::move(*d);
     return r;
   }
-  if (auto* b = o.if_contains("body")) r.body = std::move(*b);
+  if (auto* b = o.if_contains("body")) {
+    r.body = json::serialize(*b);
+    r.item_count = item_count(*b);
+  }
   return r;
 }
 

@@ -14,7 +14,11 @@ namespace lagentry::runtime {
 
 struct OperationResult {
   int status = 200;
-  boost::json::value body;  // the reply body on success
+  // The reply body on success, as JSON text: checked (reply_body_check.hpp)
+  // and forwarded as the plugin wrote it, or serialised from the DOM when
+  // the reply had another shape.
+  std::string body = "null";
+  int item_count = -1;  // the length of the body's "items" array, for the activity record
   // On failure (status >= 400): the unified error model's fields.
   std::string error_code;
   std::string error_message;

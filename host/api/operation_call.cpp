@@ -32,13 +32,7 @@ Response to_response(const runtime::OperationResult& result) {
     return error_response(static_cast<http::status>(result.status), result.error_code, result.error_message,
                           result.error_details);
   if (result.status == 204) return Response{http::status::no_content, 11};
-  return json_response(static_cast<http::status>(result.status), result.body);
-}
-
-int item_count(const runtime::OperationResult& result) {
-  if (result.status >= 400 || !result.body.is_object()) return -1;
-  auto* items = result.body.get_object().if_contains("items");
-  return items && items->is_array() ? static_cast<int>(items->get_array().size()) : -1;
+  return json_text_response(static_cast<http::status>(result.status), result.body);
 }
 
 // Bad input answers 400 before any connection lookup, plugin call or fetch.
@@ -60,7 +54,8 @@ void check_result(const plugin::LoadedPlugin& plugin, const std::string& operati
   const auto* descriptor = plugin.manifest().find_operation(operation);
   if (!descriptor || result.status >= 400 || result.status == 204) return;
   const schema::Definitions definitions{&plugin.manifest().definitions, &schema::unified_definitions()};
-  auto violation = schema::validate(descriptor->result, result.body, definitions);
+  const json::value body = json::parse(result.body);  // checked JSON already
+  auto violation = schema::validate(descriptor->result, body, definitions);
   if (!violation) return;
   const std::string message = operation + " replied with a body its result schema does not allow: " +
                               (violation->pointer.empty() ? "the body" : violation->pointer) + " " + violation->message;
@@ -156,7 +151,7 @@ asio::awaitable<Response> run_operation_call(OperationCall call, const RequestCo
   record.action = call.operation;
   record.status = result.status >= 400 ? result.error_code : "ok";
   record.http_status = result.status;
-  record.item_count = item_count(result);
+  record.item_count = result.status >= 400 ? -1 : result.item_count;
   record.latency_ms = static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   services.activity.record(std::move(record));

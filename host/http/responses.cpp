@@ -7,10 +7,14 @@ namespace lagentry::host {
 namespace json = boost::json;
 
 Response json_response(http::status status, const json::value& body) {
+  return json_text_response(status, json::serialize(body));
+}
+
+Response json_text_response(http::status status, std::string json) {
   Response response{status, 11};
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
-  response.body() = json::serialize(body);
+  response.body() = std::move(json);
   response.body() += '\n';
   return response;
 }

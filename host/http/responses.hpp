@@ -18,6 +18,8 @@ namespace lagentry::host {
 using lagentry::ApiError;  // core/api_error.hpp
 
 Response json_response(http::status status, const boost::json::value& body);
+// The same for a body that is JSON text already.
+Response json_text_response(http::status status, std::string json);
 Response error_response(http::status status, std::string_view code, std::string_view message,
                         const boost::json::value& details = nullptr);
 Response error_response(const ApiError& error);

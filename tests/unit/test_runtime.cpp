@@ -2,8 +2,11 @@
 #include "core/net/http_client.hpp"
 #include "core/net/origin_map.hpp"
 #include "core/runtime/operation_runner.hpp"
+#include "core/runtime/reply_body_check.hpp"
 
 #include <boost/json/parse.hpp>
+
+#include <cmath>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -103,6 +106,45 @@ BOOST_AUTO_TEST_CASE(responses_document_escapes_like_boost_json) {
   for (std::size_t i = 0; i < bodies.size(); ++i) BOOST_TEST(parsed.as_array().at(i).at("body").as_string() == bodies[i]);
   for (std::size_t i = 0; i < repaired.size(); ++i)
     BOOST_TEST(parsed.as_array().at(bodies.size() + i).at("body").as_string() == repaired[i].second);
+}
+
+// The one-pass check must accept exactly what the DOM path accepts (the
+// parser's verdict, then no non-finite number) and count the same items.
+BOOST_AUTO_TEST_CASE(reply_body_check_agrees_with_the_dom_path) {
+  const std::string deep_ok = std::string(32, '[') + std::string(32, ']');
+  const std::string too_deep = std::string(33, '[') + std::string(33, ']');
+  const std::vector<std::string> bodies = {
+      R"({"items":[1,2,3],"next_cursor":null})", R"({"items":[[1],[2]],"x":{"items":[1,2,3,4]}})",
+      R"({"a":{"items":[1]}})", "[1,2]", R"({"items":5})", R"("text")", "null", R"({"items":[]})",
+      R"({"it\u0065ms":[1]})", R"({"items":[1],"items":[1,2]})", "1e99999", R"({"a":[-1e400]})", "1.5e308",
+      "{\"a\":\"\xff\"}", "{\"a\":\"\xc3\xa9\"}", R"({"a":1} x)", R"({"a":)", "", " ", "{} ", " {}", "[1,]",
+      "123456789012345678901234567890", "-0", "01", deep_ok, too_deep, R"({"a":"\ud800"})"};
+  for (const auto& body : bodies) {
+    boost::json::error_code ec;
+    const boost::json::value dom = boost::json::parse(body, ec);
+    bool finite = true;
+    if (!ec && dom.is_double()) finite = std::isfinite(dom.get_double());
+    if (!ec && dom.is_object() && dom.get_object().contains("a") && dom.at("a").is_array())
+      for (const auto& v : dom.at("a").get_array()) finite = finite && (!v.is_double() || std::isfinite(v.get_double()));
+    const auto facts = runtime::check_reply_body(body);
+    BOOST_TEST(facts.has_value() == (!ec && finite), "body: " << body);
+    if (!facts || ec) continue;
+    const auto* items = dom.is_object() ? dom.get_object().if_contains("items") : nullptr;
+    const int expected = items && items->is_array() ? static_cast<int>(items->get_array().size()) : -1;
+    BOOST_TEST(facts->item_count == expected, "body: " << body);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_sdk_reply_shape_is_recognised_and_nothing_else) {
+  const auto plain = runtime::plain_reply_shape(R"({"status":200,"body":{"items":[]}})");
+  BOOST_REQUIRE(plain.has_value());
+  BOOST_TEST(plain->status == 200);
+  BOOST_TEST(plain->body == R"({"items":[]})");
+  BOOST_TEST(runtime::plain_reply_shape(R"({"status":201,"body":null})")->body == "null");
+  for (const std::string other : {R"({"body":{},"status":200})", R"({"status":99,"body":1})", R"({"status":2000,"body":1})",
+                                  R"({"status":600,"body":1})", R"({"status": 200,"body":1})", R"({"status":200,"body":1)",
+                                  R"({"status":200,"error":{}})", R"({"status":20,"body":1})", "", "{}"})
+    BOOST_TEST(!runtime::plain_reply_shape(other).has_value(), other);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
