@@ -323,6 +323,7 @@ Manifest parse(const json::value& root) {
     if (d.path.size() < 2 || d.path.front() != '/' || d.path.find("..") != std::string::npos ||
         d.path.find_first_of("?#% \\") != std::string::npos)
       throw ManifestError(rt.at("path"), "must be an absolute path without query, '..' or escapes");
+    d.segments = route_segments(d.path);
     d.operation = rt.string("operation", true);
     require_operation(rt.at("operation"), d.operation);
     d.provider = rt.string("provider", true);
@@ -435,6 +436,18 @@ json::object to_json(const OperationDescriptor& operation) {
   if (!operation.scopes.empty()) out["scopes"] = to_array(operation.scopes);
   if (!operation.user_scopes.empty()) out["user_scopes"] = to_array(operation.user_scopes);
   return out;
+}
+
+std::vector<std::string> route_segments(std::string_view path) {
+  std::vector<std::string> segments;
+  for (std::size_t start = path.starts_with('/') ? 1 : 0; start <= path.size();) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();  // "/" is the root
+  return segments;
 }
 
 }  // namespace lagentry::plugin

@@ -89,7 +89,13 @@ struct RouteDescriptor {
   std::string path;       // "/slack/channels/{id}/messages"
   std::string operation;  // a declared operation
   std::string provider;   // whose connection (tokens) the operation uses
+  // path split once at load, as every request is matched against it:
+  // {"slack", "channels", "{id}", "messages"}.
+  std::vector<std::string> segments;
 };
+
+// "/a/{id}/b" -> {"a", "{id}", "b"}; "/" -> {}.
+std::vector<std::string> route_segments(std::string_view path);
 
 // Hints about what an operation does to the user's data (they become MCP
 // tool annotations): it only reads; it may destroy data; repeating it with

@@ -21,7 +21,7 @@ RouteMatch find_route(const plugin::Snapshot& snapshot, const Request& request, 
   for (const auto& plugin : snapshot.plugins)
     for (const auto& route : plugin->manifest().routes) {
       std::map<std::string, std::string, std::less<>> captures;
-      if (!match_path(split_pattern(route.path), rest, captures)) continue;
+      if (!match_path(route.segments, rest, captures)) continue;
       match.path_known = true;
       if (route.method != request.method_string()) continue;
       match.plugin = plugin;

@@ -1,6 +1,7 @@
 #include "host/http/router.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/plugin/manifest.hpp"
 #include "host/http/responses.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -35,16 +36,8 @@ std::optional<std::vector<std::string>> split_path(boost::urls::url_view target)
 }
 
 std::vector<std::string> split_pattern(std::string_view pattern) {
-  std::vector<std::string> segments;
   if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("bad route pattern " + std::string(pattern));
-  for (size_t start = 1; start <= pattern.size();) {
-    size_t end = pattern.find('/', start);
-    if (end == std::string_view::npos) end = pattern.size();
-    segments.emplace_back(pattern.substr(start, end - start));
-    start = end + 1;
-  }
-  if (!segments.empty() && segments.back().empty()) segments.pop_back();  // "/" is the root, as in split_path
-  return segments;
+  return plugin::route_segments(pattern);  // plugins' routes are split the same way
 }
 
 namespace {
