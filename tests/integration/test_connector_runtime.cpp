@@ -8,6 +8,11 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <thread>
+
 using namespace lagentry::test;
 
 namespace {
@@ -61,6 +66,40 @@ BOOST_AUTO_TEST_CASE(items_refresh_retries_and_activity) {
       soci::into(errors);
   BOOST_TEST(with_items == 3);
   BOOST_TEST(errors == 1);
+}
+
+// One event loop per I/O thread (host/http/io_shards.hpp): connections are
+// spread over them and each keeps its upstream connections; concurrent
+// clients on every loop all get their answers, and SIGTERM drains
+// connections left open on several loops and exits cleanly.
+BOOST_AUTO_TEST_CASE(every_io_thread_serves_proxied_calls_and_drains) {
+  SandboxProcess sandbox;
+  HostOptions options = probe_host(sandbox);
+  options.environment["LAGENTRY_THREADS"] = "3";
+  HostProcess host(options);
+  connect(host, sandbox, "probe");
+  BOOST_TEST(host.log().find("3 I/O threads") != std::string::npos);
+
+  constexpr int kClients = 6, kCalls = 10;
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(std::make_unique<HttpClient>(host.port()));
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (auto& client : clients)
+    threads.emplace_back([&ok, &client] {
+      for (int i = 0; i < kCalls; ++i)
+        if (client->get(kLabels).status == 200) ++ok;
+    });
+  for (auto& t : threads) t.join();
+  BOOST_TEST(ok == kClients * kCalls);
+
+  // The clients' keep-alive connections are still open, on every loop.
+  BOOST_TEST(host.stop(SIGTERM) == 0);
+  BOOST_TEST(host.log().find("draining " + std::to_string(kClients) + " connections") != std::string::npos, host.log());
+  soci::session sql(soci::sqlite3, "db=" + host.database_path().string());
+  int calls = 0;
+  sql << "SELECT COUNT(*) FROM activity_log WHERE action = 'probe-labels.list' AND status = 'ok'", soci::into(calls);
+  BOOST_TEST(calls == kClients * kCalls);
 }
 
 BOOST_AUTO_TEST_CASE(requests_are_validated_before_any_upstream_call) {
