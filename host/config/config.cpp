@@ -276,7 +276,7 @@ Settings (environment variables; the environment wins over the .env file):
                               the worker is killed (504)          [5000]
   LAGENTRY_PLUGIN_MEMORY_MB   address-space limit per worker (0: none) [1024]
   LAGENTRY_PLUGIN_WORKER      the worker executable [lagentry-plugin-worker beside the host]
-  LAGENTRY_THREADS            I/O threads                         [CPU count]
+  LAGENTRY_THREADS            I/O threads, one event loop each    [CPU count]
   LAGENTRY_LOG_LEVEL          debug, info, warn, error            [info]
   LAGENTRY_LOG_FORMAT         text, or json (one object per line) [text]
   LAGENTRY_DB_POOL_SIZE       database sessions, and the threads  [4]
