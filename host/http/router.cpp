@@ -7,6 +7,9 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 namespace lagentry::host {
 
 const std::string& RequestContext::param(std::string_view name) const {
@@ -67,7 +70,19 @@ bool match_path(const std::vector<std::string>& pattern, const std::vector<std::
 
 void Router::add(http::verb method, std::string pattern, Handler handler, Access access) {
   auto segments = split_pattern(pattern);
+  const bool rest = !segments.empty() && is_rest_capture(segments.back());
+  (rest ? rest_routes_ : by_length_[segments.size()]).push_back(routes_.size());
   routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler), access});
+}
+
+std::vector<std::size_t> Router::candidates(std::size_t segments) const {
+  static const std::vector<std::size_t> none;
+  const auto exact = by_length_.find(segments);
+  const auto& same_length = exact == by_length_.end() ? none : exact->second;
+  std::vector<std::size_t> out;
+  out.reserve(same_length.size() + rest_routes_.size());
+  std::merge(same_length.begin(), same_length.end(), rest_routes_.begin(), rest_routes_.end(), std::back_inserter(out));
+  return out;
 }
 
 std::vector<RouteInfo> Router::routes() const {
@@ -172,7 +187,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
 
   std::string allowed;
   std::optional<ApiError> missing;  // a capture of an other-method route names nothing
-  for (const Route& route : routes_) {
+  const std::vector<std::size_t> candidates = this->candidates(path->size());
+  for (const std::size_t index : candidates) {
+    const Route& route = routes_[index];
     RequestContext context{request, *target, client_address, trace.request_id, {}};
     if (!match_path(route.segments, *path, context.path_params)) continue;
     if (route.method != request.method()) {

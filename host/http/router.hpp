@@ -127,6 +127,12 @@ class Router {
                                                  std::string_view client_address) const;
 
   std::vector<Route> routes_;
+  // Indexes into routes_, in registration order: the routes with exactly N
+  // segments, and those ending in a {rest...} capture. A request is matched
+  // only against routes that can match its length.
+  std::map<std::size_t, std::vector<std::size_t>> by_length_;
+  std::vector<std::size_t> rest_routes_;
+  std::vector<std::size_t> candidates(std::size_t segments) const;
   FallbackHandler fallback_;
   std::map<std::string, std::function<void(const std::string&)>, std::less<>> capture_checks_;
   Authenticator authenticator_;
