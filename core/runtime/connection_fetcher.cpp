@@ -15,7 +15,7 @@ using runtime::UpstreamResponse;
 
 namespace {
 // Shared by the workers of one fetch_all; every worker runs on the caller's
-// strand, so plain fields need no locking.
+// event loop (one thread), so plain fields need no locking.
 struct FanOut {
   std::vector<UpstreamRequest> requests;
   std::vector<UpstreamResponse> responses;
