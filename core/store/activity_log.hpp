@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -69,6 +70,8 @@ class ActivityLog {
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
   bool writer_running_ = true;
+  struct Writer;
+  std::unique_ptr<Writer> writer_state_;  // touched only by the writer thread
   std::thread writer_;
 };
 

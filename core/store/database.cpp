@@ -59,7 +59,28 @@ class StatementCounter : public soci::logger_impl {
 };
 
 void count_statements_of(soci::session& sql) { sql.set_logger(soci::logger(new StatementCounter)); }
+
+// Opens a session the way every one of this database's sessions is opened.
+void set_up(soci::session& sql, Backend backend, const std::string& connect) {
+  if (backend == Backend::postgresql) {
+    sql.open(soci::postgresql, connect);
+    count_statements_of(sql);
+    return;
+  }
+  sql.open(soci::sqlite3, connect);
+  count_statements_of(sql);
+  switch_to_wal(sql);
+  sql << "PRAGMA synchronous=NORMAL";
+  sql << "PRAGMA foreign_keys=ON";
+  sql << "PRAGMA busy_timeout=10000";
+}
 }  // namespace
+
+std::unique_ptr<soci::session> Database::open_session() const {
+  auto sql = std::make_unique<soci::session>();
+  set_up(*sql, backend_, connect_);
+  return sql;
+}
 
 Database::Database(Backend backend, std::string description, std::size_t pool_size)
     : backend_(backend), description_(std::move(description)), pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
@@ -75,15 +96,8 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
     if (file.has_parent_path() && !std::filesystem::is_directory(file.parent_path()))
       throw std::runtime_error("the folder " + file.parent_path().string() + " does not exist");
     create_private_file(file);
-    for (std::size_t i = 0; i < pool_size; ++i) {
-      soci::session& sql = db->pool_->at(i);
-      sql.open(soci::sqlite3, connect);
-      count_statements_of(sql);
-      switch_to_wal(sql);
-      sql << "PRAGMA synchronous=NORMAL";
-      sql << "PRAGMA foreign_keys=ON";
-      sql << "PRAGMA busy_timeout=10000";
-    }
+    db->connect_ = connect;
+    for (std::size_t i = 0; i < pool_size; ++i) set_up(db->pool_->at(i), Backend::sqlite, connect);
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot open SQLite database " + file.string() + ": " + e.what());
   }
@@ -120,12 +134,9 @@ std::unique_ptr<Database> Database::open_postgresql(const std::string& connectio
   if (pool_size == 0) pool_size = 1;
   std::unique_ptr<Database> db(new Database(Backend::postgresql, "postgresql", pool_size));
   const std::string parameters = libpq_parameters(connection);
+  db->connect_ = parameters;
   try {
-    for (std::size_t i = 0; i < pool_size; ++i) {
-      soci::session& sql = db->pool_->at(i);
-      sql.open(soci::postgresql, parameters);
-      count_statements_of(sql);
-    }
+    for (std::size_t i = 0; i < pool_size; ++i) set_up(db->pool_->at(i), Backend::postgresql, parameters);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot open PostgreSQL database: ") + e.what());
   }

@@ -30,11 +30,15 @@ class Database {
 
   // Borrow a session for one unit of work: `soci::session sql(db.pool());`.
   soci::connection_pool& pool() { return *pool_; }
+  // A session of its own, set up like the pooled ones, for a long-lived
+  // user that keeps prepared statements (the activity writer).
+  std::unique_ptr<soci::session> open_session() const;
 
  private:
   Database(Backend backend, std::string description, std::size_t pool_size);
   Backend backend_;
   std::string description_;
+  std::string connect_;  // SOCI's connect string (may hold a password: never logged)
   std::unique_ptr<soci::connection_pool> pool_;
 };
 
