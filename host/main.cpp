@@ -1,5 +1,6 @@
 // lagentry-host: wires config, store, plugins and the HTTP server together.
 #include "core/isolation/worker_pool.hpp"
+#include "core/store/error_text.hpp"
 #include "core/log/logger.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/store/activity_log.hpp"
@@ -415,7 +416,7 @@ int main(int argc, char** argv) {
     std::cerr << "lagentry-host: configuration error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    lagentry::log::error("host", std::string("fatal: ") + e.what());
+    lagentry::log::error("host", std::string("fatal: ") + lagentry::store::error_text(e));
     return 1;
   }
 }

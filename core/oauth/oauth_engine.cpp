@@ -1,4 +1,5 @@
 #include "core/oauth/oauth_engine.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/metrics/metrics.hpp"
 
@@ -90,7 +91,7 @@ asio::awaitable<void> OAuthEngine::emit(const std::string& type, const std::stri
     const std::string event_id = co_await work_.run([&] { return outbox_.enqueue(event); });
     if (!event_id.empty()) log::debug(kLog, "queued " + type + " " + event_id + " for " + connection_id);
   } catch (const std::exception& e) {
-    log::error(kLog, "cannot queue webhook event " + type + " for " + connection_id + ": " + e.what());
+    log::error(kLog, "cannot queue webhook event " + type + " for " + connection_id + ": " + store::error_text(e));
   }
 }
 
@@ -385,7 +386,7 @@ asio::awaitable<Access> OAuthEngine::refresh_connection(const std::string& tenan
   } catch (const ApiError& e) {
     failure = e;
   } catch (const std::exception& e) {
-    log::error(kLog, std::string("refresh failed: ") + e.what(), {{"request_id", request_id}});
+    log::error(kLog, std::string("refresh failed: ") + store::error_text(e), {{"request_id", request_id}});
     failure.emplace(http_status::internal_server_error, "internal_error", "token refresh failed");
   }
   access_cache_.erase(AccessCache::key(tenant_id, user_email, provider));  // an access during the refresh cached the old row

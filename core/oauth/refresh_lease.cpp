@@ -1,4 +1,5 @@
 #include "core/oauth/refresh_lease.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/log/logger.hpp"
 
@@ -29,7 +30,7 @@ void release(RefreshLease::State& state, std::int64_t until) {
     try {
       store->release_refresh_lease(id, until);
     } catch (const std::exception& e) {
-      log::warn("oauth", std::string("cannot release a refresh lease (it runs out by itself): ") + e.what());
+      log::warn("oauth", std::string("cannot release a refresh lease (it runs out by itself): ") + store::error_text(e));
     }
   });
 }
@@ -57,7 +58,7 @@ asio::awaitable<void> keep(std::shared_ptr<RefreshLease::State> state) {
       state->until = *renewed;
     } catch (const std::exception& e) {
       // The next renewal tries again; the lease may run out meanwhile.
-      log::warn("oauth", std::string("cannot renew a refresh lease: ") + e.what());
+      log::warn("oauth", std::string("cannot renew a refresh lease: ") + store::error_text(e));
     }
   }
 }

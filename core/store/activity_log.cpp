@@ -1,4 +1,5 @@
 #include "core/store/activity_log.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/log/logger.hpp"
 #include "core/store/write_transaction.hpp"
@@ -191,7 +192,7 @@ void ActivityLog::write_batch(std::deque<ActivityRecord>& batch) {
     tx.commit();
   } catch (const std::exception& e) {
     writer_state_.reset();
-    log::error("activity", "could not write " + std::to_string(batch.size()) + " activity records: " + e.what());
+    log::error("activity", "could not write " + std::to_string(batch.size()) + " activity records: " + error_text(e));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "host/api/metrics_api.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/log/logger.hpp"
 #include "core/metrics/metrics.hpp"
@@ -62,7 +63,7 @@ void add_metrics_routes(Router& router, const plugin::Registry& registry, store:
         std::lock_guard lock(seen->first);
         set_connection_gauges(database, seen->second);
       } catch (const std::exception& e) {
-        log::warn("metrics", std::string("connections gauge not updated: ") + e.what());
+        log::warn("metrics", std::string("connections gauge not updated: ") + store::error_text(e));
       }
     });
     set_statement_counters();

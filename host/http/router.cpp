@@ -1,4 +1,5 @@
 #include "host/http/router.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/log/logger.hpp"
 #include "core/plugin/manifest.hpp"
@@ -216,7 +217,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     } catch (const ApiError& e) {
       failure = e;
     } catch (const std::exception& e) {
-      log::error("http", std::string("handler failed: ") + e.what(), {{"request_id", trace.request_id}});
+      log::error("http", std::string("handler failed: ") + store::error_text(e), {{"request_id", trace.request_id}});
       failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
     }
     co_return error_response(*failure);
@@ -243,7 +244,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
     } catch (const ApiError& e) {
       failure = e;
     } catch (const std::exception& e) {
-      log::error("http", std::string("handler failed: ") + e.what(), {{"request_id", trace.request_id}});
+      log::error("http", std::string("handler failed: ") + store::error_text(e), {{"request_id", trace.request_id}});
       failure.emplace(http::status::internal_server_error, "internal_error", "internal error");
     }
     if (failure) co_return error_response(*failure);

@@ -1,4 +1,5 @@
 #include "host/maintenance/periodic_task.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/log/logger.hpp"
 
@@ -28,7 +29,7 @@ void PeriodicTask::run() {
   try {
     task_();
   } catch (const std::exception& e) {
-    log::warn("maintenance", "cannot " + what_ + " (will retry): " + e.what());
+    log::warn("maintenance", "cannot " + what_ + " (will retry): " + store::error_text(e));
   }
 }
 

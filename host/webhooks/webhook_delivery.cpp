@@ -1,4 +1,5 @@
 #include "host/webhooks/webhook_delivery.hpp"
+#include "core/store/error_text.hpp"
 
 #include "core/crypto/hmac.hpp"
 #include "core/log/logger.hpp"
@@ -61,7 +62,7 @@ asio::awaitable<void> WebhookDelivery::run() {
       // leaves a lease that runs out, and the row goes out again.
       batch = outbox_.claim(kBatch, std::chrono::duration_cast<std::chrono::milliseconds>(options_.timeout).count() * 3);
     } catch (const std::exception& e) {
-      log::warn(kLog, std::string("cannot read the webhook outbox (will retry): ") + e.what());
+      log::warn(kLog, std::string("cannot read the webhook outbox (will retry): ") + store::error_text(e));
     }
     for (auto& delivery : batch) {
       if (stopping_) break;
@@ -104,7 +105,7 @@ asio::awaitable<void> WebhookDelivery::deliver(store::PendingDelivery delivery) 
     }
     failed(delivery, response.status ? "HTTP " + std::to_string(response.status) : response.error);
   } catch (const std::exception& e) {
-    log::warn(kLog, "cannot deliver " + delivery.event_id + " to " + delivery.webhook_id + ": " + e.what());
+    log::warn(kLog, "cannot deliver " + delivery.event_id + " to " + delivery.webhook_id + ": " + store::error_text(e));
   }
 }
 

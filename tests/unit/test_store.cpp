@@ -1,4 +1,5 @@
 // Migrations and the activity log on a real SQLite file.
+#include "core/store/error_text.hpp"
 #include "core/store/activity_log.hpp"
 #include "core/store/connection_store.hpp"
 #include "core/store/database.hpp"
@@ -147,6 +148,52 @@ BOOST_AUTO_TEST_CASE(activity_flush_waits_for_the_writer) {
   log.record({0, "t1", "slack", "", "auth.connect", "ok", 200, 5, -1, ""});
   log.flush();
   BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count IS NULL") == 1);
+}
+
+// SOCI's what() names every bound value; what the host logs must not.
+BOOST_AUTO_TEST_CASE(database_errors_are_logged_without_the_bound_values) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  soci::session sql(db->pool());
+  const std::string secret = "sealed-token-do-not-log";
+  try {
+    sql << "INSERT INTO no_such_table (value) VALUES (:v)", soci::use(secret);
+    BOOST_FAIL("the insert should have failed");
+  } catch (const std::exception& e) {
+    BOOST_TEST(std::string(e.what()).find(secret) != std::string::npos);  // what SOCI says
+    const std::string logged = lagentry::store::error_text(e);
+    BOOST_TEST(logged.find(secret) == std::string::npos, logged);
+    BOOST_TEST(logged.find("no such table") != std::string::npos, logged);
+  }
+  BOOST_TEST(lagentry::store::error_text(std::runtime_error("plain")) == "plain");
+}
+
+// A batch the database refuses is logged and dropped, never retried
+// forever; the writer drops its session and statements, and the next batch
+// goes through a fresh one.
+BOOST_AUTO_TEST_CASE(activity_writer_recovers_after_a_refused_batch) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  ActivityLog log(*db);
+  log.record({0, "t1", "google", "gmail", "before", "ok", 200, 1, -1, ""});
+  log.flush();
+  {
+    soci::session sql(db->pool());
+    sql << "ALTER TABLE activity_log RENAME TO activity_log_away";
+  }
+  log.record({0, "t1", "google", "gmail", "refused", "ok", 200, 1, -1, ""});
+  log.flush();
+  {
+    soci::session sql(db->pool());
+    sql << "ALTER TABLE activity_log_away RENAME TO activity_log";
+  }
+  for (int i = 0; i < 70; ++i) log.record({0, "t1", "google", "gmail", "after", "ok", 200, 1, i, ""});
+  log.flush();
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE action = 'before'") == 1);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE action = 'refused'") == 0);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE action = 'after'") == 70);
+  BOOST_TEST(log.written() == 72u);  // counted as handled, so flush() returns
 }
 
 // One prepared INSERT serves a whole batch: each row must carry its own
