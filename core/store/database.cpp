@@ -98,6 +98,13 @@ std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& fil
     create_private_file(file);
     db->connect_ = connect;
     for (std::size_t i = 0; i < pool_size; ++i) set_up(db->pool_->at(i), Backend::sqlite, connect);
+    // SOCI's SQLite backend fills a static table of column types the first
+    // time a statement describes its columns (a soci::row), unguarded: two
+    // threads doing that first at once race (ThreadSanitizer saw the API key
+    // lookup and the webhook outbox do it). Describe once here, before any
+    // thread exists.
+    soci::row warm_up;
+    db->pool_->at(0) << "SELECT type, name, rootpage FROM sqlite_master LIMIT 1", soci::into(warm_up);
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot open SQLite database " + file.string() + ": " + e.what());
   }
