@@ -427,10 +427,7 @@ BOOST_AUTO_TEST_CASE(atlassian_rotating_refresh_tokens_and_bitbucket) {
 BOOST_AUTO_TEST_CASE(concurrent_calls_on_an_expired_token_refresh_once) {
   SandboxProcess sandbox;
   HostProcess host(oauth_host(sandbox));
-  sandbox.control("POST", "settings", R"({"access_token_ttl":1})");
-  connect(host, sandbox, "atlassian");  // rotating refresh tokens: a second refresh would fail
-  sandbox.control("POST", "settings", R"({"access_token_ttl":3600})");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  connect_with_an_expired_token(host, sandbox, "atlassian");  // rotating refresh tokens: a second refresh would fail
 
   std::vector<int> statuses(100, 0);
   std::vector<std::thread> callers;

@@ -62,10 +62,7 @@ void refresh_once_across_hosts(const std::map<std::string, std::string>& shared)
   SandboxProcess sandbox;
   HostProcess first(oauth_host(sandbox, shared));
   HostProcess second(oauth_host(sandbox, shared));
-  sandbox.control("POST", "settings", R"({"access_token_ttl":1})");
-  connect(first, sandbox, "atlassian");
-  sandbox.control("POST", "settings", R"({"access_token_ttl":3600})");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  connect_with_an_expired_token(first, sandbox, "atlassian");  // rotating refresh tokens: a second refresh would fail
 
   std::vector<int> statuses(40, 0);
   std::vector<std::thread> callers;

@@ -50,6 +50,15 @@ Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& prov
   return flow;
 }
 
+Flow connect_with_an_expired_token(HostProcess& host, SandboxProcess& sandbox, const std::string& provider) {
+  // 60 s is inside the host's 120 s refresh margin, and long enough to finish connecting.
+  sandbox.control("POST", "settings", R"({"access_token_ttl":60})");
+  Flow flow = connect(host, sandbox, provider);
+  sandbox.control("POST", "settings", R"({"access_token_ttl":3600})");
+  sandbox.control("POST", "tokens/expire", R"({"all":true})");
+  return flow;
+}
+
 boost::json::value status_of(HostProcess& host, const std::string& provider, const std::string& user) {
   HttpClient api(host.port());
   auto r = api.get("/api/v1/unified/auth/" + provider + "/status?user_email=" + user);

@@ -36,6 +36,11 @@ Flow start_flow(HostProcess& host, SandboxProcess& sandbox, const std::string& p
 Flow connect(HostProcess& host, SandboxProcess& sandbox, const std::string& provider, const std::string& user = kUser,
              const std::string& extra_query = "");
 
+// Connects with an access token the provider has already expired and the host
+// holds as due for refresh. Not by a 1 s lifetime: the sandbox counts whole
+// seconds, so such a token can die before the callback's own first call.
+Flow connect_with_an_expired_token(HostProcess& host, SandboxProcess& sandbox, const std::string& provider);
+
 // GET /api/v1/unified/auth/{provider}/status for the user.
 boost::json::value status_of(HostProcess& host, const std::string& provider, const std::string& user = kUser);
 
