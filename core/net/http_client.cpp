@@ -1,6 +1,7 @@
 #include "core/net/http_client.hpp"
 
 #include "core/metrics/metrics.hpp"
+#include "core/net/socket_deadline.hpp"
 #include "core/net/upstream_url.hpp"
 
 #include "core/log/logger.hpp"
@@ -14,7 +15,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
@@ -75,12 +75,13 @@ Target target_of(const boost::urls::url_view& u) {
 }
 
 struct Connection {
-  std::unique_ptr<beast::tcp_stream> plain;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  std::unique_ptr<tcp::socket> plain;
+  std::unique_ptr<beast::ssl_stream<tcp::socket>> secure;
+  std::optional<SocketDeadline> deadline;  // on lowest(), once the stream exists; destroyed first
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
 
-  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+  tcp::socket& lowest() { return plain ? *plain : secure->next_layer(); }
 };
 
 using Semaphore = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
@@ -147,7 +148,7 @@ struct HttpClient::Impl {
     while (!idle.empty()) {
       auto c = std::move(idle.back());
       idle.pop_back();
-      if (now - c->idle_since < options.idle_timeout && c->lowest().socket().is_open()) return c;
+      if (now - c->idle_since < options.idle_timeout && c->lowest().is_open()) return c;
     }
     return nullptr;
   }
@@ -167,27 +168,25 @@ struct HttpClient::Impl {
     return std::chrono::milliseconds(base / 2 + jitter(random));  // "equal jitter"
   }
 
-  asio::awaitable<std::unique_ptr<Connection>> connect(const Target& t) {
+  // Fills `c` in (so a failure can still ask its deadline whether it passed).
+  asio::awaitable<void> connect(const Target& t, Connection& c) {
     auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
     auto endpoints = co_await resolver.async_resolve(t.host, t.port, use_awaitable);
-    auto c = std::make_unique<Connection>();
     if (t.tls) {
-      c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, tls);
-      auto& stream = *c->secure;
+      c.secure = std::make_unique<beast::ssl_stream<tcp::socket>>(executor, tls);
+      auto& stream = *c.secure;
       if (!SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str()))
         throw boost::system::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
       stream.set_verify_callback(ssl::host_name_verification(t.host));
-      beast::get_lowest_layer(stream).expires_after(options.connect_timeout);
-      co_await beast::get_lowest_layer(stream).async_connect(endpoints, use_awaitable);
-      co_await stream.async_handshake(ssl::stream_base::client, use_awaitable);
     } else {
-      c->plain = std::make_unique<beast::tcp_stream>(executor);
-      c->plain->expires_after(options.connect_timeout);
-      co_await c->plain->async_connect(endpoints, use_awaitable);
+      c.plain = std::make_unique<tcp::socket>(executor);
     }
+    c.deadline.emplace(c.lowest());
+    c.deadline->expires_after(options.connect_timeout);
+    co_await asio::async_connect(c.lowest(), endpoints, use_awaitable);
+    if (c.secure) co_await c.secure->async_handshake(ssl::stream_base::client, use_awaitable);
     ++stats.connections_opened;
-    co_return c;
   }
 
   // One attempt on one connection. `reused` tells the caller whether a
@@ -207,11 +206,13 @@ struct HttpClient::Impl {
     std::unique_ptr<Connection> c = take_idle(p, loop_of(executor));
     reused = c != nullptr;
     try {
-      if (c)
+      if (c) {
         ++stats.connections_reused;
-      else
-        c = co_await connect(t);
-      c->lowest().expires_after(options.request_timeout);
+      } else {
+        c = std::make_unique<Connection>();
+        co_await connect(t, *c);
+      }
+      c->deadline->expires_after(options.request_timeout);
       // (No co_await inside ?: here: GCC 12 miscompiles that.)
       http::response<http::string_body> response;
       if (c->secure)
@@ -225,16 +226,17 @@ struct HttpClient::Impl {
         out.headers[name] = std::string(field.value());
       }
       out.body = std::move(response.body());
+      c->deadline->stop();  // idle in the pool: its age is checked when it is taken
       if (response.keep_alive()) give_back(p, std::move(c));
     } catch (const boost::system::system_error& e) {
       out.status = 0;
-      out.error = describe(e.code());
+      const bool timed_out = c && c->deadline && c->deadline->expired();
+      out.error = timed_out ? std::string("timed out") : describe(e.code());
     }
     co_return out;
   }
 
   static std::string describe(const boost::system::error_code& ec) {
-    if (ec == beast::error::timeout) return "timed out";
     if (ec.category() == asio::error::get_ssl_category() || ec.category() == ssl::error::get_stream_category())
       return "TLS failure: " + ec.message();
     return ec.message();

@@ -3,6 +3,7 @@
 #include "core/metrics/metrics.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/net/socket_deadline.hpp"
 #include "host/http/message_framing.hpp"
 #include "host/http/responses.hpp"
 
@@ -14,7 +15,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -40,12 +40,13 @@ constexpr std::string_view kServerName = "lagentry-host/" LAGENTRY_VERSION;
 // One connection. Lives in a shared_ptr held by its coroutine; the server
 // keeps a weak reference to close it when draining.
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+  explicit Connection(tcp::socket s) : socket(std::move(s)) {
     beast::error_code ec;
-    auto peer = stream.socket().remote_endpoint(ec);
+    auto peer = socket.remote_endpoint(ec);
     if (!ec) client_address = peer.address().to_string();
   }
-  beast::tcp_stream stream;
+  tcp::socket socket;
+  net::SocketDeadline deadline{socket};  // one timer for the connection's life, not one per read and write
   std::string client_address;
   bool idle = true;  // waiting for the next request (touched only on its shard)
 };
@@ -181,8 +182,8 @@ Response parse_error_response(const beast::error_code& ec) {
 
 asio::awaitable<void> write_response(Connection& c, Response& response) {
   beast::error_code ec;
-  c.stream.expires_after(std::chrono::seconds(30));
-  co_await http::async_write(c.stream, response, asio::redirect_error(use_awaitable, ec));
+  c.deadline.expires_after(std::chrono::seconds(30));
+  co_await http::async_write(c.socket, response, asio::redirect_error(use_awaitable, ec));
   if (ec) log::debug(kLog, "write failed: " + ec.message());
 }
 
@@ -200,8 +201,9 @@ class ConnectionSink : public EventSink {
   ConnectionSink(Connection& c, const std::atomic<bool>& draining) : c_(c), draining_(draining) {}
   asio::awaitable<bool> send(std::string_view bytes) override {
     beast::error_code ec;
-    c_.stream.expires_after(std::chrono::seconds(30));  // a client that stops reading
-    co_await asio::async_write(c_.stream, asio::buffer(bytes.data(), bytes.size()), asio::redirect_error(use_awaitable, ec));
+    c_.deadline.expires_after(std::chrono::seconds(30));  // a client that stops reading
+    co_await asio::async_write(c_.socket, asio::buffer(bytes.data(), bytes.size()), asio::redirect_error(use_awaitable, ec));
+    c_.deadline.expires_never();  // a quiet stream is not a stuck one
     co_return !ec;
   }
   bool stopping() const override { return draining_; }
@@ -220,8 +222,9 @@ asio::awaitable<void> stream_events(Server::State& server, Connection& c, const 
   response.body().clear();
   http::response_serializer<http::string_body> head(response);
   beast::error_code ec;
-  c.stream.expires_after(std::chrono::seconds(30));
-  co_await http::async_write_header(c.stream, head, asio::redirect_error(use_awaitable, ec));
+  c.deadline.expires_after(std::chrono::seconds(30));
+  co_await http::async_write_header(c.socket, head, asio::redirect_error(use_awaitable, ec));
+  c.deadline.expires_never();
   if (ec) co_return;
   ConnectionSink sink(c, server.draining);
   co_await stream(sink);
@@ -239,8 +242,8 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     parser.body_limit(server->limits.max_body_bytes);
 
     beast::error_code ec;
-    c->stream.expires_after(first ? server->limits.read_timeout : server->limits.idle_timeout);
-    co_await http::async_read_header(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    c->deadline.expires_after(first ? server->limits.read_timeout : server->limits.idle_timeout);
+    co_await http::async_read_header(c->socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
     c->idle = false;
     first = false;
     if (!ec) {
@@ -253,11 +256,13 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
       }
     }
     if (!ec && !parser.is_done()) {
-      c->stream.expires_after(server->limits.read_timeout);
-      co_await http::async_read(c->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      c->deadline.expires_after(server->limits.read_timeout);
+      co_await http::async_read(c->socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
     }
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof)
+    // Closed by the peer, by the deadline (the socket is closed: the read was
+    // aborted) or by a drain cancelling an idle wait.
+    if (ec == http::error::end_of_stream || c->deadline.expired() || ec == asio::error::operation_aborted ||
+        ec == asio::error::bad_descriptor || ec == asio::error::connection_reset || ec == asio::error::eof)
       break;
     if (ec) {
       // Answer what we can, then close: the stream position is unknown.
@@ -267,6 +272,7 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
     }
 
     Request request = parser.release();
+    c->deadline.expires_never();  // the handler takes what it takes (upstream calls have their own deadlines)
     const auto started = std::chrono::steady_clock::now();
     Router::Trace trace;
     trace.request_id = request_id_of(request);
@@ -305,11 +311,11 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
       else
         log::info("access", message, {{"tenant", tenant}, {"request_id", trace.request_id}});
     }
-    if (!keep_alive) break;
+    if (!keep_alive || c->deadline.expired()) break;  // expired: the client stopped reading the response
   }
   beast::error_code ignored;
-  c->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  c->stream.close();
+  c->socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c->socket.close(ignored);
 }
 
 // Out of descriptors (or kernel memory): the pending connection stays in the
@@ -353,7 +359,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
     }
     auto connection = std::make_shared<Connection>(std::move(socket));
     server->add(connection);
-    auto executor = connection->stream.get_executor();
+    auto executor = connection->socket.get_executor();
     asio::co_spawn(executor, serve(server, connection), [server, raw = connection.get()](std::exception_ptr e) {
       if (e) {
         try {
@@ -414,8 +420,9 @@ void Server::drain(std::function<void()> done) {
   // Idle keep-alive connections are closed now; busy ones close after
   // their response (serve() checks `draining`).
   for (auto& c : open)
-    asio::post(c->stream.get_executor(), [c] {
-      if (c->idle) c->stream.socket().cancel();
+    asio::post(c->socket.get_executor(), [c] {
+      beast::error_code ignored;
+      if (c->idle) c->socket.cancel(ignored);
     });
 }
 
