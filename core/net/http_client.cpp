@@ -153,7 +153,10 @@ struct HttpClient::Impl {
     return nullptr;
   }
 
+  // The one place a connection goes idle: its timer stops (an idle
+  // connection's age is checked when it is taken), so it keeps no loop running.
   void give_back(OriginPool& p, std::unique_ptr<Connection> c) {
+    c->deadline->stop();
     c->idle_since = std::chrono::steady_clock::now();
     const auto* loop = loop_of(c->lowest().get_executor());
     std::lock_guard lock(mutex);
@@ -226,7 +229,6 @@ struct HttpClient::Impl {
         out.headers[name] = std::string(field.value());
       }
       out.body = std::move(response.body());
-      c->deadline->stop();  // idle in the pool: its age is checked when it is taken
       if (response.keep_alive()) give_back(p, std::move(c));
     } catch (const boost::system::system_error& e) {
       out.status = 0;
