@@ -253,18 +253,26 @@ HttpClient::~HttpClient() = default;
 const HttpClientStats& HttpClient::stats() const { return impl_->stats; }
 
 asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request) {
-  auto impl = impl_;  // keeps the pool alive for the whole call
-  ++impl->stats.requests;
-  // Parsed and normalised once; the mapped URL (LAGENTRY_UPSTREAM_ORIGINS)
-  // is checked again, and the origin is a metric label.
   auto normal = normalise_upstream_url(request.url);
-  UpstreamResponse failed;
   if (!std::holds_alternative<UpstreamUrl>(normal)) {
+    ++impl_->stats.requests;
+    UpstreamResponse failed;
     failed.error = "refused: not a normalised http(s) URL";
     co_return failed;
   }
-  const std::string origin = std::get<UpstreamUrl>(normal).origin;
-  const std::optional<UpstreamUrl> sent = impl->origins.map(std::get<UpstreamUrl>(std::move(normal)));
+  UpstreamUrl url = std::get<UpstreamUrl>(std::move(normal));
+  UpstreamResponse response = co_await send(std::move(request), std::move(url));
+  co_return response;
+}
+
+asio::awaitable<UpstreamResponse> HttpClient::send(UpstreamRequest request, UpstreamUrl url) {
+  auto impl = impl_;  // keeps the pool alive for the whole call
+  ++impl->stats.requests;
+  // The mapped URL (LAGENTRY_UPSTREAM_ORIGINS) is checked again; the
+  // origin is a metric label.
+  UpstreamResponse failed;
+  const std::string origin = url.origin;
+  const std::optional<UpstreamUrl> sent = impl->origins.map(std::move(url));
   if (!sent) {
     failed.error = "refused: the mapped URL leaves its base";
     co_return failed;

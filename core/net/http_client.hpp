@@ -49,6 +49,11 @@ class HttpClient {
   // Sends one request (its URL rewritten through the origin map). Never
   // throws for network or HTTP failures: status 0 and `error` say what broke.
   boost::asio::awaitable<runtime::UpstreamResponse> send(runtime::UpstreamRequest request);
+  // The same for a request whose URL the caller has normalised already:
+  // `url` is normalise_upstream_url(request.url), as the egress check
+  // (runtime::vet_request) returns it. Parsing a URL is a tenth of a
+  // fanned-out call's CPU; this way it happens once per upstream call.
+  boost::asio::awaitable<runtime::UpstreamResponse> send(runtime::UpstreamRequest request, UpstreamUrl url);
 
   const HttpClientStats& stats() const;
 

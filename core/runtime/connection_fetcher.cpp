@@ -18,6 +18,7 @@ namespace {
 // event loop (one thread), so plain fields need no locking.
 struct FanOut {
   std::vector<UpstreamRequest> requests;
+  std::vector<net::UpstreamUrl> urls;  // requests[i]'s URL, as the egress check parsed it
   std::vector<UpstreamResponse> responses;
   std::size_t next = 0;
   std::size_t workers_left = 0;
@@ -36,10 +37,12 @@ void inject(UpstreamRequest& request, const Credentials& credentials) {
 
 asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std::vector<UpstreamRequest> requests) {
   // All are vetted before any is sent: a refused step sends nothing.
-  for (auto& r : requests) vet_request(r, credentials_.api_origins);
+  std::vector<net::UpstreamUrl> urls;
+  urls.reserve(requests.size());
+  for (auto& r : requests) urls.push_back(vet_request(r, credentials_.api_origins));
   for (auto& r : requests) inject(r, credentials_);
   if (requests.size() == 1) {  // the common step: no workers to start and wait for
-    UpstreamResponse only = co_await client_.send(std::move(requests.front()));
+    UpstreamResponse only = co_await client_.send(std::move(requests.front()), std::move(urls.front()));
     std::vector<UpstreamResponse> responses;
     responses.push_back(std::move(only));
     co_return responses;
@@ -48,6 +51,7 @@ asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std:
   auto state = std::make_shared<FanOut>(executor);
   state->responses.resize(requests.size());
   state->requests = std::move(requests);
+  state->urls = std::move(urls);
   state->workers_left = std::min(max_parallel_, state->requests.size());
 
   for (std::size_t w = 0, n = state->workers_left; w < n; ++w) {
@@ -56,7 +60,7 @@ asio::awaitable<std::vector<UpstreamResponse>> ConnectionFetcher::fetch_all(std:
         [state, this]() -> asio::awaitable<void> {
           while (state->next < state->requests.size()) {
             const std::size_t i = state->next++;
-            state->responses[i] = co_await client_.send(std::move(state->requests[i]));
+            state->responses[i] = co_await client_.send(std::move(state->requests[i]), std::move(state->urls[i]));
           }
         },
         [state](std::exception_ptr) {

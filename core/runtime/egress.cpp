@@ -43,12 +43,12 @@ void vet_headers(std::map<std::string, std::string>& headers) {
 
 }  // namespace
 
-void vet_request(UpstreamRequest& request, const std::vector<std::string>& api_origins) {
+net::UpstreamUrl vet_request(UpstreamRequest& request, const std::vector<std::string>& api_origins) {
   if (request.auth != "connection" && request.auth != "user" && request.auth != "none")
     throw EgressRefused("auth must be connection, user or none");
   auto normal = net::normalise_upstream_url(request.url);
   if (auto* why = std::get_if<std::string>(&normal)) throw EgressRefused(request.method + " refused: " + *why);
-  const auto& url = std::get<net::UpstreamUrl>(normal);
+  auto& url = std::get<net::UpstreamUrl>(normal);
   if (request.auth != "none") {
     const std::string where = request.method + " " + url.origin;
     if (url.url.scheme() != "https") throw EgressRefused(where + " refused: credentials are sent only over https");
@@ -58,6 +58,7 @@ void vet_request(UpstreamRequest& request, const std::vector<std::string>& api_o
   }
   vet_headers(request.headers);
   request.url = std::string(url.url.buffer());
+  return std::move(url);
 }
 
 }  // namespace lagentry::runtime

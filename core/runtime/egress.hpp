@@ -9,6 +9,7 @@
 // resolve elsewhere; credential and framing headers are the host's alone.
 #pragma once
 
+#include "core/net/upstream_url.hpp"
 #include "core/runtime/upstream.hpp"
 
 #include <stdexcept>
@@ -24,7 +25,9 @@ struct EgressRefused : std::runtime_error {
 
 // Normalises `request.url` in place and drops headers a plugin may not set;
 // throws EgressRefused when the request breaks a rule. `api_origins` are the
-// normalised origins the provider's tokens belong to.
-void vet_request(UpstreamRequest& request, const std::vector<std::string>& api_origins);
+// normalised origins the provider's tokens belong to. Returns the parsed,
+// normalised URL, for HttpClient::send, so that an upstream call's URL is
+// parsed once and not again by the client.
+net::UpstreamUrl vet_request(UpstreamRequest& request, const std::vector<std::string>& api_origins);
 
 }  // namespace lagentry::runtime
