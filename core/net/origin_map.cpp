@@ -2,8 +2,6 @@
 
 #include "core/net/upstream_url.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <stdexcept>
 
 namespace lagentry::net {
@@ -64,11 +62,13 @@ std::optional<UpstreamUrl> OriginMap::map(UpstreamUrl url) const {
   std::string mapped = base;
   mapped.append(url.url.encoded_path());
   if (url.url.has_query()) mapped.append("?").append(url.url.encoded_query());
-  // Belt and braces: what is sent must itself be normalised and stay below the base.
+  // Belt and braces: what is sent must itself be normalised and stay below
+  // the base, normalised the same way (a base path written with "%7e" is
+  // "~" in what is sent).
   auto sent = normalise_upstream_url(mapped);
-  auto base_url = boost::urls::parse_absolute_uri(base);
-  if (!std::holds_alternative<UpstreamUrl>(sent) || !base_url ||
-      !under(std::get<UpstreamUrl>(sent).url.encoded_path(), base_url->encoded_path()))
+  auto base_url = normalise_upstream_url(base);
+  if (!std::holds_alternative<UpstreamUrl>(sent) || !std::holds_alternative<UpstreamUrl>(base_url) ||
+      !under(std::get<UpstreamUrl>(sent).url.encoded_path(), std::get<UpstreamUrl>(base_url).url.encoded_path()))
     return std::nullopt;
   return std::get<UpstreamUrl>(std::move(sent));
 }

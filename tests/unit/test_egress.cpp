@@ -110,6 +110,22 @@ BOOST_AUTO_TEST_CASE(the_origin_map_rewrites_only_normalised_urls) {
     BOOST_TEST(!map.rewrite(bad).has_value(), bad);
   BOOST_CHECK_THROW(net::OriginMap::parse("*=http://proxy.internal/../{host}"), std::invalid_argument);
   BOOST_CHECK_THROW(net::OriginMap::parse("https://u@a.test=http://b.test"), std::invalid_argument);
+  // ".." is a plain host name, but put into {host} it is a dot segment of the base's path.
+  auto dots = net::normalise_upstream_url("https://../evil.example/x");
+  BOOST_TEST_REQUIRE(std::holds_alternative<net::UpstreamUrl>(dots));
+  BOOST_TEST(!map.map(std::get<net::UpstreamUrl>(std::move(dots))).has_value());
+}
+
+// The mapped URL is the base (host put in, normalised) with the URL's own
+// path and query appended, as if the joined text had been normalised.
+BOOST_AUTO_TEST_CASE(the_origin_map_keeps_path_query_and_percent_encoding) {
+  auto map = net::OriginMap::parse("https://a.test=HTTP://Proxy.Internal:8080/A%7e/{host}, *=http://127.0.0.1:9000");
+  BOOST_TEST(map.rewrite("https://A.test:443/x/%7E/y%2a?q=%7e&b=1+2#frag").value() ==
+             "http://proxy.internal:8080/A~/a.test/x/~/y%2A?q=~&b=1+2");
+  BOOST_TEST(map.rewrite("https://b.test/2.0/x?page=2").value() == "http://127.0.0.1:9000/2.0/x?page=2");
+  BOOST_TEST(map.rewrite("https://b.test").value() == "http://127.0.0.1:9000");
+  BOOST_TEST(map.rewrite("https://b.test/").value() == "http://127.0.0.1:9000/");
+  BOOST_TEST(map.rewrite("https://b.test/?").value() == "http://127.0.0.1:9000/?");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
