@@ -57,10 +57,26 @@ std::uint32_t frame_length(const char (&header)[kFrameHeaderBytes]) {
 }
 
 std::string encode_call(std::string_view operation, std::string_view input, std::string_view state,
-                        std::string_view responses) {
+                        const std::vector<runtime::UpstreamResponse>& responses) {
+  std::size_t size = kFrameHeaderBytes + 16 + operation.size() + input.size() + state.size();
+  for (const auto& r : responses) {
+    size += 16 + r.body.size() + r.error.size();
+    for (const auto& [name, value] : r.headers) size += 8 + name.size() + value.size();
+  }
   std::string frame(kFrameHeaderBytes, '\0');
-  frame.reserve(kFrameHeaderBytes + 16 + operation.size() + input.size() + state.size() + responses.size());
-  for (std::string_view field : {operation, input, state, responses}) put_bytes(frame, field);
+  frame.reserve(size);
+  for (std::string_view field : {operation, input, state}) put_bytes(frame, field);
+  put_u32(frame, static_cast<std::uint32_t>(responses.size()));
+  for (const auto& r : responses) {
+    put_u32(frame, static_cast<std::uint32_t>(r.status));
+    put_bytes(frame, r.body);
+    put_bytes(frame, r.error);
+    put_u32(frame, static_cast<std::uint32_t>(r.headers.size()));
+    for (const auto& [name, value] : r.headers) {
+      put_bytes(frame, name);
+      put_bytes(frame, value);
+    }
+  }
   return framed(std::move(frame));
 }
 
@@ -79,9 +95,31 @@ std::optional<StepCall> decode_call(std::string_view payload) {
   auto operation = in.bytes();
   auto input = in.bytes();
   auto state = in.bytes();
-  auto responses = in.bytes();
-  if (!operation || !input || !state || !responses || !in.at_end()) return std::nullopt;
-  return StepCall{std::move(*operation), std::move(*input), std::move(*state), std::move(*responses)};
+  auto count = in.u32();
+  if (!operation || !input || !state || !count) return std::nullopt;
+  StepCall call{std::move(*operation), std::move(*input), std::move(*state), {}};
+  // Every count is checked by reading what it announces: a frame claiming
+  // more than it holds fails on the first overrun, before any large allocation.
+  for (std::uint32_t i = 0; i < *count; ++i) {
+    runtime::UpstreamResponse r;
+    auto status = in.u32();
+    auto body = in.bytes();
+    auto error = in.bytes();
+    auto headers = in.u32();
+    if (!status || !body || !error || !headers) return std::nullopt;
+    r.status = static_cast<std::int32_t>(*status);
+    r.body = std::move(*body);
+    r.error = std::move(*error);
+    for (std::uint32_t h = 0; h < *headers; ++h) {
+      auto name = in.bytes();
+      auto value = in.bytes();
+      if (!name || !value) return std::nullopt;
+      r.headers.insert_or_assign(std::move(*name), std::move(*value));
+    }
+    call.responses.push_back(std::move(r));
+  }
+  if (!in.at_end()) return std::nullopt;
+  return call;
 }
 
 std::optional<plugin::StepResult> decode_result(std::string_view payload) {

@@ -20,4 +20,9 @@ std::optional<std::string> check_plugin_table(const lg_plugin* table) {
   return std::nullopt;
 }
 
+bool takes_response_list(const lg_plugin& table) {
+  return table.struct_size >= offsetof(lg_plugin, flags) + sizeof(table.flags) &&
+         (table.flags & LG_PLUGIN_RESPONSE_LIST) != 0;
+}
+
 }  // namespace lagentry::plugin

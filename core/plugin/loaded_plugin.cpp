@@ -1,6 +1,7 @@
 #include "core/plugin/loaded_plugin.hpp"
 
 #include "core/log/logger.hpp"
+#include "core/plugin/abi_check.hpp"
 
 #include <cstdlib>
 #include <system_error>
@@ -65,8 +66,8 @@ LoadedPlugin::~LoadedPlugin() {
   log::info("plugins", "unloaded " + manifest_.id + " " + manifest_.version + " (" + origin_.sha256.substr(0, 12) + ")");
 }
 
-StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view input, std::string_view state,
-                                std::string_view responses, std::string_view request_id) const {
+namespace {
+lg_call call_of(std::string_view operation, std::string_view input, std::string_view state) {
   lg_call call{};
   call.struct_size = sizeof(lg_call);
   call.operation = operation.data();
@@ -75,9 +76,30 @@ StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view inp
   call.input_length = input.size();
   call.state = state.empty() ? nullptr : state.data();
   call.state_length = state.size();
+  return call;
+}
+}  // namespace
+
+StepResult LoadedPlugin::invoke(std::string_view operation, std::string_view input, std::string_view state,
+                                std::string_view responses, std::string_view request_id) const {
+  lg_call call = call_of(operation, input, state);
   call.responses = responses.empty() ? nullptr : responses.data();
   call.responses_length = responses.size();
+  return run(call, request_id);
+}
 
+bool LoadedPlugin::takes_response_list() const { return plugin::takes_response_list(*table_); }
+
+StepResult LoadedPlugin::invoke_with_list(std::string_view operation, std::string_view input, std::string_view state,
+                                          const lg_response* const* response_list, std::size_t response_count,
+                                          std::string_view request_id) const {
+  lg_call call = call_of(operation, input, state);
+  call.response_list = response_count > 0 ? response_list : nullptr;
+  call.response_count = response_count;
+  return run(call, request_id);
+}
+
+StepResult LoadedPlugin::run(const lg_call& call, std::string_view request_id) const {
   lg_step step{};
   step.struct_size = sizeof(lg_step);
   StepResult result;

@@ -72,6 +72,12 @@ class LoadedPlugin {
   // Lines the plugin logs meanwhile carry `request_id`.
   StepResult invoke(std::string_view operation, std::string_view input, std::string_view state = {},
                     std::string_view responses = {}, std::string_view request_id = {}) const;
+  // ABI 1.2: whether the plugin takes its responses as lg_call.response_list
+  // (LG_PLUGIN_RESPONSE_LIST), and the step given them that way.
+  bool takes_response_list() const;
+  StepResult invoke_with_list(std::string_view operation, std::string_view input, std::string_view state,
+                              const lg_response* const* response_list, std::size_t response_count,
+                              std::string_view request_id = {}) const;
 
   // API requests currently served by this version (the admin view): a
   // request holds one of these from routing to its response.
@@ -103,6 +109,8 @@ class LoadedPlugin {
   std::chrono::system_clock::time_point loaded_at_;
   mutable std::atomic<int> requests_{0};
   std::shared_ptr<isolation::WorkerPool> workers_;
+
+  StepResult run(const lg_call& call, std::string_view request_id) const;
 };
 
 }  // namespace lagentry::plugin

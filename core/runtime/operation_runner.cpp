@@ -5,6 +5,7 @@
 #include "core/log/logger.hpp"
 #include "core/plugin/recent_failures.hpp"
 #include "core/runtime/egress.hpp"
+#include "core/runtime/plugin_step.hpp"
 #include "core/runtime/reply_body_check.hpp"
 
 #include <boost/json/parse.hpp>
@@ -108,13 +109,14 @@ OperationResult parse_reply(const plugin::LoadedPlugin& plugin, const std::strin
 // workers; the plugin sees the same bytes either way.
 boost::asio::awaitable<plugin::StepResult> run_step(const plugin::LoadedPlugin& plugin, const std::string& operation,
                                                     const std::string& input, const std::string& state,
-                                                    const std::string& responses, const std::string& request_id) {
+                                                    const std::vector<UpstreamResponse>& responses,
+                                                    const std::string& request_id) {
   if (isolation::WorkerPool* workers = plugin.workers()) {
     std::string frame = isolation::encode_call(operation, input, state, responses);
     plugin::StepResult result = co_await workers->invoke(std::move(frame), operation);
     co_return result;
   }
-  co_return plugin.invoke(operation, input, state, responses, request_id);
+  co_return invoke_step(plugin, operation, input, state, responses, request_id);
 }
 
 // A step whose worker process failed, as the client sees it.
@@ -255,10 +257,11 @@ boost::asio::awaitable<OperationResult> run_steps(const plugin::PluginPtr& plugi
                                                   const json::value& input, Fetcher& fetcher, RunLimits limits,
                                                   const std::string& request_id) {
   const std::string input_text = json::serialize(input);
-  std::string state, responses;
+  std::string state;
+  std::vector<UpstreamResponse> fetched;  // the previous step's, empty before the first
   int upstream_calls = 0;
   for (int step = 0; step < limits.max_steps; ++step) {
-    plugin::StepResult result = co_await run_step(*plugin, operation, input_text, state, responses, request_id);
+    plugin::StepResult result = co_await run_step(*plugin, operation, input_text, state, fetched, request_id);
     if (result.worker_failure != plugin::StepResult::WorkerFailure::none) co_return worker_failure(result);
     if (result.code == LG_ERR_UNKNOWN_OPERATION)
       co_return failure(404, "unknown_operation", "plugin " + plugin->id() + " does not implement " + operation);
@@ -282,7 +285,6 @@ boost::asio::awaitable<OperationResult> run_steps(const plugin::PluginPtr& plugi
       co_return failure(502, "plugin_error", "plugin " + plugin->id() + " asked for " + std::to_string(requests.size()) +
                                                  " upstream requests in one step");
     upstream_calls += static_cast<int>(requests.size());
-    std::vector<UpstreamResponse> fetched;
     std::optional<std::string> refused;
     try {
       fetched = co_await fetcher.fetch_all(std::move(requests));
@@ -296,7 +298,6 @@ boost::asio::awaitable<OperationResult> run_steps(const plugin::PluginPtr& plugi
                                                  *refused + ")");
     }
     state = std::move(result.state);
-    responses = responses_document(fetched);
   }
   co_return failure(502, "plugin_error", "plugin " + plugin->id() + " did not finish " + operation + " within " +
                                              std::to_string(limits.max_steps) + " steps");

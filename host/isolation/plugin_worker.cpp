@@ -13,6 +13,7 @@
 #include "core/isolation/worker_process.hpp"
 #include "core/log/logger.hpp"
 #include "core/plugin/plugin_loader.hpp"
+#include "core/runtime/plugin_step.hpp"
 #include "host/isolation/containment.hpp"
 
 #include <cerrno>
@@ -73,7 +74,7 @@ bool write_all(const std::string& bytes) {
     if (!read_exact(payload.data(), payload.size())) std::_Exit(0);
     auto call = isolation::decode_call(payload);
     if (!call) std::_Exit(kBadFrame);
-    const auto result = plugin.invoke(call->operation, call->input, call->state, call->responses);
+    const auto result = lagentry::runtime::invoke_step(plugin, call->operation, call->input, call->state, call->responses);
     if (!write_all(isolation::encode_result(result))) std::_Exit(0);
   }
 }

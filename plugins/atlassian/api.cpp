@@ -4,6 +4,7 @@
 
 #include "charset.hpp"
 #include "json_input.hpp"
+#include "responses.hpp"
 
 #include <boost/json.hpp>
 
@@ -49,14 +50,14 @@ lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
   Answer answer;
   if (!call.first_step()) {
     stage = std::stoul(std::string(call.state));
-    const json::value responses = json::parse(call.responses);
-    const json::object& response = responses.at(0).as_object();
-    answer.status = response.at("status").to_number<int>();
-    const std::string body = text_at(response, "body");
+    const auto responses = common::responses_of(call);
+    const common::Response& response = responses.at(0);
+    answer.status = response.status;
+    const std::string& body = response.body;
     json::error_code ec;
     if (!body.empty()) answer.body = common::parse_upstream_json(body, ec);
     if (ec) answer.body = common::valid_utf8(body);  // not JSON: keep the text for the error details
-    if (auto failure = classify(answer.status, answer.body, text_at(response, "error")))
+    if (auto failure = classify(answer.status, answer.body, response.error))
       return lagentry::Step::reply(failure_reply(*failure, answer.status, answer.body));
   }
   if (stage >= operation.stages.size() || !operation.stages[stage])

@@ -46,4 +46,8 @@ lagentry::Step handle(const lagentry::Call& call) {
 }
 }  // namespace
 
-LAGENTRY_DEFINE_PLUGIN({.id = "atlassian", .version = "0.1.0", .manifest = kManifestJson, .handle = handle})
+LAGENTRY_DEFINE_PLUGIN({.id = "atlassian",
+                        .version = "0.1.0",
+                        .manifest = kManifestJson,
+                        .handle = handle,
+                        .response_list = true})

@@ -1,6 +1,7 @@
 #include "sites.hpp"
 
 #include "json_input.hpp"
+#include "responses.hpp"
 #include "unified.hpp"
 
 #include <boost/json.hpp>
@@ -21,14 +22,14 @@ lagentry::Step sites_step(const lagentry::Call& call) {
     return lagentry::Step::fetch(
         lagentry::plugin_common::fetch_document(json::array{json::object{{"method", "GET"}, {"url", kResourcesUrl}}}),
         "sites");
-  const json::value responses = json::parse(call.responses);
-  const json::object& response = responses.at(0).as_object();
-  const auto status = response.at("status").to_number<int>();
+  const auto responses = lagentry::plugin_common::responses_of(call);
+  const lagentry::plugin_common::Response& response = responses.at(0);
+  const int status = response.status;
   if (status != 200)
     return lagentry::Step::reply(error_reply(502, "upstream_error",
                                              "accessible-resources answered " + std::to_string(status)));
   json::error_code ec;
-  json::value resources = lagentry::plugin_common::parse_upstream_json(response.at("body").as_string(), ec);
+  json::value resources = lagentry::plugin_common::parse_upstream_json(response.body, ec);
   if (ec || !resources.is_array())
     return lagentry::Step::reply(error_reply(502, "upstream_error", "accessible-resources did not answer a list"));
   json::array sites;

@@ -146,7 +146,7 @@ lagentry::Step list_with(const lagentry::Call& call, const Input& input, const s
     return fetch(json::array{json_request("GET", kMessages + query.str())}, json::object{{"step", "ids"}});
   }
   json::object state = parse_state(call.state);
-  const auto responses = parse_responses(call.responses);
+  const auto responses = responses_of(call);
   json::array items;
   json::array pending;
   if (string_member(state, "step") == "ids") {
@@ -213,7 +213,7 @@ lagentry::Step create(const lagentry::Call& call) {
     return fetch(json::array{json_request("POST", kMessages + "/send", &payload)}, json::object{{"step", "sent"}});
   }
   json::object state = parse_state(call.state);
-  const auto responses = parse_responses(call.responses);
+  const auto responses = responses_of(call);
   if (string_member(state, "step") == "sent") {
     if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), kSendScope));
     const json::object sent = object_body(responses.at(0));

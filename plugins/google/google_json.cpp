@@ -56,27 +56,6 @@ const json::object& Input::body_object() const {
   return body.get_object();
 }
 
-json::value Response::json() const {
-  json::error_code ec;
-  json::value v = lagentry::plugin_common::parse_upstream_json(body, ec);
-  if (ec) return nullptr;
-  return v;  // not `ec ? null : v`, which would copy the whole document
-}
-
-std::vector<Response> parse_responses(std::string_view text) {
-  json::value doc = json::parse(text);  // the host's document: malformed is a host bug, not bad input
-  std::vector<Response> out;
-  for (const auto& entry : doc.as_array()) {
-    const auto& o = entry.as_object();
-    Response r;
-    r.status = o.at("status").to_number<int>();
-    r.body = string_member(o, "body");
-    r.error = string_member(o, "error");
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
 // ---- requests ----
 
 Query& Query::add(std::string_view key, std::string_view value) {
@@ -195,7 +174,7 @@ lagentry::Step sequence(const lagentry::Call& call, const std::vector<json::obje
   const json::object state = parse_state(call.state);
   std::size_t next = 0;
   if (!call.first_step()) {
-    const auto responses = parse_responses(call.responses);
+    const auto responses = responses_of(call);
     if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), scope));
     next = static_cast<std::size_t>(state.at("next").to_number<std::int64_t>());
     if (next >= plan.size()) return finish(responses.at(0));
@@ -208,7 +187,7 @@ lagentry::Step sequence(const lagentry::Call& call, const std::vector<json::obje
 lagentry::Step test_step(const lagentry::Call& call, std::string probe_url, std::string_view scope) {
   if (call.first_step())
     return fetch(json::array{json_request("GET", std::move(probe_url)), json_request("GET", kUserinfoUrl)}, json::object{});
-  const auto responses = parse_responses(call.responses);
+  const auto responses = responses_of(call);
   if (!responses.at(0).ok()) return error_reply(map_upstream_error(responses.at(0), scope));
   std::string account;
   if (responses.at(1).ok()) {

@@ -6,6 +6,7 @@
 #include <lagentry/plugin.hpp>
 
 #include "encoding.hpp"
+#include "responses.hpp"
 #include "unified.hpp"
 
 #include <boost/json.hpp>
@@ -46,15 +47,9 @@ struct Input {
   const json::object& body_object() const;
 };
 
-// One entry of the responses document.
-struct Response {
-  int status = 0;           // 0: transport failure
-  std::string body;
-  std::string error;        // the transport failure, when status is 0
-  bool ok() const { return status >= 200 && status < 300; }
-  json::value json() const;  // the body parsed; null when empty or not JSON
-};
-std::vector<Response> parse_responses(std::string_view text);
+// The previous fetch's responses (the plugin takes them as a list, ABI 1.2).
+using lagentry::plugin_common::Response;
+using lagentry::plugin_common::responses_of;
 
 // "k=v&k2=v2" with percent-encoded values; empty values are left out.
 class Query {

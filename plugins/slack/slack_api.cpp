@@ -4,6 +4,7 @@
 
 #include "encoding.hpp"
 #include "json_input.hpp"
+#include "responses.hpp"
 
 #include <boost/json.hpp>
 
@@ -43,13 +44,11 @@ ApiCall paged_call(std::string method, const Input& input, std::size_t max,
 lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
   const Input input(call.input);
   if (call.first_step()) return lagentry::Step::fetch(fetch_document(operation.call(input)), "slack");
-  const json::value responses = json::parse(call.responses);
-  const json::object& response = responses.at(0).as_object();
-  const int status = response.at("status").to_number<int>();
-  json::error_code ec;
-  json::value body = common::parse_upstream_json(text_at(response, "body"), ec);
-  if (ec) body = nullptr;
-  if (auto failure = classify(status, body, text_at(response, "error")))
+  const auto responses = common::responses_of(call);
+  const common::Response& response = responses.at(0);
+  const int status = response.status;
+  json::value body = response.json();
+  if (auto failure = classify(status, body, response.error))
     return lagentry::Step::reply(failure_reply(*failure, status, body));
   return lagentry::Step::reply(operation.reply(input, body.get_object()));
 }

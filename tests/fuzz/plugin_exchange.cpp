@@ -1,6 +1,8 @@
 #include "plugin_exchange.hpp"
 
+#include "core/plugin/abi_check.hpp"
 #include "core/runtime/operation_runner.hpp"
+#include "core/runtime/plugin_step.hpp"
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lagentry::fuzz {
@@ -153,7 +156,12 @@ int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t
   const Script script = read_script(std::string_view(reinterpret_cast<const char*>(data), size));
   if (carries_non_finite(script.input)) return 0;
 
+  // Handed over as the host does: as a list to a plugin that asks for one
+  // (ABI 1.2), as the JSON document to any other.
+  const bool takes_list = lagentry::plugin::takes_response_list(*plugin);
   std::string state, responses;
+  std::vector<runtime::UpstreamResponse> fetched;
+  std::optional<runtime::ResponseList> list;
   std::size_t next_response = 0;
   for (int step = 0; step < kMaxSteps; ++step) {
     lg_call call{};
@@ -166,6 +174,10 @@ int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t
     call.state_length = state.size();
     call.responses = responses.empty() ? nullptr : responses.data();
     call.responses_length = responses.size();
+    if (list) {
+      call.response_list = list->data();
+      call.response_count = list->size();
+    }
     lg_step out{};
     out.struct_size = sizeof(lg_step);
     const std::int32_t code = plugin->invoke(&call, &out);
@@ -190,7 +202,12 @@ int run_exchange(lg_plugin_entry_fn entry, const std::uint8_t* data, std::size_t
       finding("fetch of " + std::to_string(requests.size()) + " requests", document);
     for (const auto& r : requests) check_request(r, document);
     state.assign(out.state ? out.state : "", out.state_length);
-    responses = runtime::responses_document(answer(requests.size(), script, next_response));
+    fetched = answer(requests.size(), script, next_response);
+    list.reset();
+    if (takes_list)
+      list.emplace(fetched);
+    else
+      responses = runtime::responses_document(fetched);
   }
   return 0;  // the host stops a plugin after kMaxSteps; so does this
 }

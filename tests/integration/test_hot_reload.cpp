@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(admin_view_broken_replacement_and_removal) {
   auto body = view.json();
   const auto& echo = body.at("plugins").at(0);
   BOOST_TEST(echo.at("id").as_string() == "echo");
-  BOOST_TEST(echo.at("abi_version").as_string() == "1.1");
+  BOOST_TEST(echo.at("abi_version").as_string() == "1.2");
   BOOST_TEST(echo.at("sha256").as_string().size() == 64u);
   BOOST_TEST(echo.at("requests_in_flight").as_int64() == 0);
 

@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(bad_plugins_are_refused_and_the_host_keeps_serving) {
   BOOST_TEST(client.post_json("/api/v1/unified/echo/messages", "{}").status == 200);
 
   const std::string log = host.log();
-  BOOST_TEST(log.find("refused bad_abi.so: not binary compatible: plugin ABI 99.0, host ABI 1.1") != std::string::npos, log);
+  BOOST_TEST(log.find("refused bad_abi.so: not binary compatible: plugin ABI 99.0, host ABI 1.2") != std::string::npos, log);
   BOOST_TEST(log.find("refused bad_manifest.so: manifest: providers[0].oauth.token_url: not an http(s) URL") != std::string::npos);
   BOOST_TEST(log.find("init failed: missing configuration file") != std::string::npos);
   BOOST_TEST(log.find("refused init_fails.so: entry point returned NULL") != std::string::npos);

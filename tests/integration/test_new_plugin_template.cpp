@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(stops_a_plugin_that_keeps_fetching_and_refuses_another_abi)
     lagentry::testing::FakeHost refused(future_abi_entry);
     BOOST_FAIL("a plugin of ABI 2.0 was accepted");
   } catch (const std::runtime_error& e) {
-    BOOST_TEST(std::string(e.what()).find("plugin ABI 2.0, host ABI 1.1") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("plugin ABI 2.0, host ABI 1.2") != std::string::npos, e.what());
   }
 }
 

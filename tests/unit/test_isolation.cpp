@@ -23,17 +23,36 @@ std::string payload_of(const std::string& frame) {
 
 BOOST_AUTO_TEST_SUITE(isolation)
 
+// Two upstream responses as the host fetched them: bodies are any bytes.
+std::vector<lagentry::runtime::UpstreamResponse> two_responses() {
+  std::vector<lagentry::runtime::UpstreamResponse> out(2);
+  out[0].status = 200;
+  out[0].headers = {{"content-type", "application/json"}, {"x-empty", ""}};
+  out[0].body = std::string("{\"a\":\"\0\xff\"}", 10);
+  out[1].status = 0;
+  out[1].error = "connection refused";
+  return out;
+}
+
 BOOST_AUTO_TEST_CASE(a_call_crosses_byte_for_byte) {
   const std::string input = R"({"params":{"id":"x"},"body":null})";
   const std::string state("\0binary\xff", 8);  // opaque continuation: any bytes
-  auto call = decode_call(payload_of(encode_call("gmail.list", input, state, "[]")));
+  const auto responses = two_responses();
+  auto call = decode_call(payload_of(encode_call("gmail.list", input, state, responses)));
   BOOST_REQUIRE(call.has_value());
   BOOST_TEST(call->operation == "gmail.list");
   BOOST_TEST(call->input == input);
   BOOST_TEST(call->state == state);
-  BOOST_TEST(call->responses == "[]");
+  BOOST_REQUIRE_EQUAL(call->responses.size(), 2u);
+  BOOST_TEST(call->responses[0].status == 200);
+  BOOST_TEST(call->responses[0].body == responses[0].body);
+  BOOST_TEST((call->responses[0].headers == responses[0].headers));
+  BOOST_TEST(call->responses[0].error.empty());
+  BOOST_TEST(call->responses[1].status == 0);
+  BOOST_TEST(call->responses[1].error == "connection refused");
+  BOOST_TEST(call->responses[1].headers.empty());
 
-  auto first_step = decode_call(payload_of(encode_call("op", "{}", "", "")));
+  auto first_step = decode_call(payload_of(encode_call("op", "{}", "", {})));
   BOOST_REQUIRE(first_step.has_value());
   BOOST_TEST(first_step->state.empty());
   BOOST_TEST(first_step->responses.empty());
@@ -63,9 +82,13 @@ BOOST_AUTO_TEST_CASE(a_result_crosses_byte_for_byte) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_payloads_are_refused) {
-  const std::string call = payload_of(encode_call("op", "{}", "s", "[]"));
+  const std::string call = payload_of(encode_call("op", "{}", "s", two_responses()));
   for (std::size_t cut = 0; cut < call.size(); ++cut) BOOST_TEST(!decode_call(call.substr(0, cut)).has_value(), cut);
   BOOST_TEST(!decode_call(call + "x").has_value());  // trailing bytes
+  // A response count beyond what follows is refused, not allocated for.
+  std::string many = payload_of(encode_call("op", "{}", "", {}));
+  std::memset(many.data() + many.size() - 4, 0xff, 4);  // the count is the last field
+  BOOST_TEST(!decode_call(many).has_value());
 
   StepResult reply;
   reply.json = "{}";

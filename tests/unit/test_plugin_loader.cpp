@@ -58,6 +58,20 @@ BOOST_AUTO_TEST_CASE(abi_checks_refuse_bad_tables) {
   BOOST_TEST(check_plugin_table(&copy).has_value());
 }
 
+// ABI 1.2's flags are read only from a table that holds them: a 1.1 plugin's
+// table ends before `flags`, and what lies beyond its end is not its word.
+BOOST_AUTO_TEST_CASE(only_a_1_2_table_asks_for_a_response_list) {
+  lg_plugin table{};
+  table.struct_size = sizeof(lg_plugin);
+  table.flags = LG_PLUGIN_RESPONSE_LIST;
+  BOOST_TEST(takes_response_list(table));
+  table.flags = 0;
+  BOOST_TEST(!takes_response_list(table));
+  table.flags = LG_PLUGIN_RESPONSE_LIST;
+  table.struct_size = static_cast<uint32_t>(kMinPluginTableSize);  // ABI 1.0 and 1.1
+  BOOST_TEST(!takes_response_list(table));
+}
+
 BOOST_AUTO_TEST_CASE(good_plugin_loads_from_a_private_copy_and_answers) {
   TempDirs dirs;
   dirs.add("echo_v1");

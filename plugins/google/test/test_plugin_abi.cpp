@@ -4,6 +4,8 @@
 #include "mime.hpp"
 
 #include "core/plugin/plugin_loader.hpp"
+#include "core/runtime/operation_runner.hpp"
+#include "core/runtime/plugin_step.hpp"
 #include "tests/support/host_process.hpp"
 
 #include <boost/json.hpp>
@@ -50,13 +52,27 @@ const LoadedPlugin& plugin() {
   return *loaded;
 }
 
+// How the responses reach the plugin: as this host hands them over (the
+// plugin asks for a list, ABI 1.2), or as the JSON document a 1.1 host sends.
+enum class Delivery { as_this_host_does, as_a_1_1_host_does };
+
+lagentry::plugin::StepResult step(std::string_view operation, const std::string& input, const std::string& state,
+                                  const std::vector<lagentry::runtime::UpstreamResponse>& responses, Delivery delivery) {
+  if (delivery == Delivery::as_this_host_does)
+    return lagentry::runtime::invoke_step(plugin(), operation, input, state, responses);
+  const std::string document = responses.empty() ? std::string() : lagentry::runtime::responses_document(responses);
+  return plugin().invoke(operation, input, state, document);
+}
+
 // The host's loop: invoke, answer every requested fetch, invoke again.
-Run run(std::string_view operation, const json::object& input, const FakeGoogle& google) {
+Run run(std::string_view operation, const json::object& input, const FakeGoogle& google,
+        Delivery delivery = Delivery::as_this_host_does) {
   Run run;
-  std::string state, responses;
+  std::string state;
+  std::vector<lagentry::runtime::UpstreamResponse> responses;
   const std::string input_json = json::serialize(input);
-  for (int step = 0; step < 16; ++step) {
-    auto result = plugin().invoke(operation, input_json, state, responses);
+  for (int n = 0; n < 16; ++n) {
+    auto result = step(operation, input_json, state, responses, delivery);
     if (result.code != LG_OK) {
       run.code = result.code;
       run.message = result.json;
@@ -66,18 +82,22 @@ Run run(std::string_view operation, const json::object& input, const FakeGoogle&
       run.reply = json::parse(result.json).as_object();
       return run;
     }
-    json::array answers;
+    std::vector<lagentry::runtime::UpstreamResponse> answers;
     auto& requests = run.steps.emplace_back();
     const json::value fetch = json::parse(result.json);  // kept alive: range-for would not extend a temporary's
     for (const auto& r : fetch.at("requests").as_array()) {
       requests.push_back(r.as_object());
       BOOST_TEST(!r.as_object().contains("auth"));  // the connection's token, by default
       const Answer a = google(r.as_object());
-      answers.push_back(json::object{{"status", a.status}, {"headers", json::object{}}, {"body", a.body}});
+      lagentry::runtime::UpstreamResponse answer;
+      answer.status = a.status;
+      answer.headers = {{"content-type", "application/json; charset=UTF-8"}};
+      answer.body = a.body;
+      answers.push_back(std::move(answer));
     }
     BOOST_TEST_REQUIRE(requests.size() <= 64u);  // the host's per-step ceiling
     state = std::move(result.state);
-    responses = json::serialize(answers);
+    responses = std::move(answers);
   }
   BOOST_FAIL("the operation did not finish in 16 steps");
   return run;
@@ -191,6 +211,30 @@ BOOST_AUTO_TEST_CASE(gmail_list_fans_out_metadata_in_one_step_and_pages) {
   BOOST_TEST(query_value(url_of(second.steps[0][0]), "pageToken") == "20");
   BOOST_TEST(second.body().at("items").as_array().size() == 15u);
   BOOST_TEST(second.body().at("next_cursor").is_null());
+}
+
+// google.so asks for its responses as a list (ABI 1.2); a 1.1 host sends the
+// JSON document instead, and the answers must be the same, byte for byte:
+// pages, upstream errors, and a body that is not valid UTF-8 (U+FFFD for
+// each bad byte either way).
+BOOST_AUTO_TEST_CASE(a_1_1_hosts_responses_document_gives_the_same_answers) {
+  BOOST_TEST(plugin().takes_response_list());
+  const FakeGoogle listing = FakeMailbox{12};
+  const FakeGoogle denied = [](const json::object&) { return Answer{403, google_error(403, "insufficientPermissions")}; };
+  const FakeGoogle bad_bytes = [](const json::object&) {
+    return Answer{200, "{\"labels\":[{\"id\":\"L\xff\",\"name\":\"caf\xc3\"}]}"};
+  };
+  const std::vector<std::pair<std::string, const FakeGoogle*>> cases{
+      {"gmail.list", &listing}, {"gmail.labels", &denied}, {"gmail.labels", &bad_bytes}};
+  for (const auto& [operation, google] : cases) {
+    const Run listed = run(operation, input({{"limit", "5"}}), *google);
+    const Run documented = run(operation, input({{"limit", "5"}}), *google, Delivery::as_a_1_1_host_does);
+    BOOST_TEST(listed.code == LG_OK);
+    BOOST_TEST(json::serialize(listed.reply) == json::serialize(documented.reply), operation);
+  }
+  const Run repaired = run("gmail.labels", input({}), bad_bytes);
+  BOOST_TEST(repaired.body().at("labels").at(0).at("id") == "L\xEF\xBF\xBD");
+  BOOST_TEST(repaired.body().at("labels").at(0).at("name") == "caf\xEF\xBF\xBD");
 }
 
 BOOST_AUTO_TEST_CASE(gmail_list_caps_the_limit_and_splits_large_fan_outs) {

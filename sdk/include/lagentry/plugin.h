@@ -1,5 +1,5 @@
 /*
- * Lagentry plugin ABI, version 1.1.
+ * Lagentry plugin ABI, version 1.2.
  *
  * The whole contract between the Lagentry host and a provider plugin. Pure C:
  * only <stddef.h> and <stdint.h>, no STL, no exceptions, no RTTI across it.
@@ -28,6 +28,12 @@
  *   1.1  manifest data only, no struct changed: each provider declares
  *        "api_origins", the only origins the host sends its tokens to
  *        (a 1.0 plugin's providers have none and get no tokens).
+ *   1.2  responses as a list: a plugin that sets LG_PLUGIN_RESPONSE_LIST
+ *        in lg_plugin.flags gets each step's upstream responses as
+ *        lg_call.response_list (bodies as received, nothing escaped into a
+ *        JSON document) instead of lg_call.responses. Appended:
+ *        lg_call.response_list and response_count, lg_plugin.flags.
+ *        A 1.2 plugin on a 1.1 host still gets lg_call.responses.
  *
  * Ownership
  *   "borrowed": the receiver may read it only for the duration of the call.
@@ -46,7 +52,7 @@ extern "C" {
 #endif
 
 #define LG_ABI_VERSION_MAJOR 1u
-#define LG_ABI_VERSION_MINOR 1u
+#define LG_ABI_VERSION_MINOR 2u
 #define LG_ABI_VERSION ((LG_ABI_VERSION_MAJOR << 16) | LG_ABI_VERSION_MINOR)
 #define LG_ABI_MAJOR(v) ((uint32_t)(v) >> 16)
 #define LG_ABI_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -93,6 +99,24 @@ typedef struct lg_host {
   /* ABI 1.0 ends here; later minors append below. */
 } lg_host;
 
+/* A borrowed byte string (ABI 1.2). Never extended: arrays of it are indexed. */
+typedef struct lg_bytes {
+  const char *data;
+  size_t length;
+} lg_bytes;
+
+/* One upstream response (ABI 1.2), borrowed for the call. */
+typedef struct lg_response {
+  uint32_t struct_size;
+  int32_t status;           /* the HTTP status; 0: transport failure, see error */
+  lg_bytes body;            /* as received: any bytes, not necessarily UTF-8 */
+  lg_bytes error;           /* the transport failure when status is 0 */
+  /* header_count name/value pairs: headers[2*i] is a name (lower-case),
+   * headers[2*i + 1] its value. */
+  const lg_bytes *headers;
+  size_t header_count;
+} lg_response;
+
 /* One invoke() step's input. Every pointer is borrowed for the call. */
 typedef struct lg_call {
   uint32_t struct_size;
@@ -113,6 +137,15 @@ typedef struct lg_call {
    * {"status":0,"error":"<transport failure>"}. */
   const char *responses;
   size_t responses_length;
+  /* ABI 1.0 ends here; later minors append below. */
+
+  /* ABI 1.2, for a plugin that sets LG_PLUGIN_RESPONSE_LIST: NULL on the
+   * first step; afterwards response_count pointers, one per request of the
+   * previous LG_STEP_FETCH in the same order, and responses is NULL. Read
+   * these fields only when struct_size covers them (a 1.1 host's does not,
+   * and it fills responses instead). */
+  const lg_response *const *response_list;
+  size_t response_count;
 } lg_call;
 
 typedef enum lg_step_kind {
@@ -167,7 +200,13 @@ typedef struct lg_plugin {
   /* Called once before the library is unloaded; may be NULL. */
   void (*shutdown)(void);
   /* ABI 1.0 ends here; later minors append below. */
+
+  /* ABI 1.2: LG_PLUGIN_* bits. */
+  uint32_t flags;
 } lg_plugin;
+
+/* lg_plugin.flags: hand this plugin its responses as lg_call.response_list. */
+#define LG_PLUGIN_RESPONSE_LIST 1u
 
 /* The exported entry point. Returns NULL if the plugin cannot initialise
  * (it should log why through host->log first). */

@@ -31,8 +31,14 @@ struct Call {
   std::string_view operation;
   std::string_view input;      // JSON object {"params":..,"body":..,"connection":..}
   std::string_view state;      // empty on the first step
-  std::string_view responses;  // JSON array, empty on the first step
-  bool first_step() const noexcept { return responses.empty(); }
+  // The previous fetch's responses: a JSON array, or (ABI 1.2, for a
+  // plugin defined with .response_list = true, on a host that gives it)
+  // response_count lg_responses, one per request, with `responses` empty.
+  // Both are empty on the first step.
+  std::string_view responses;
+  const lg_response* const* response_list = nullptr;
+  std::size_t response_count = 0;
+  bool first_step() const noexcept { return responses.empty() && response_count == 0; }
 };
 
 // One step's output.
@@ -67,6 +73,10 @@ struct PluginDefinition {
   Step (*handle)(const Call&) = nullptr;
   void (*init)() = nullptr;      // optional; throwing refuses the load
   void (*shutdown)() = nullptr;  // optional
+  // ABI 1.2: take responses as Call::response_list (no JSON document to
+  // unescape). A handler that sets it must still read Call::responses
+  // when the list is empty after the first step: a 1.1 host sends that.
+  bool response_list = false;
 };
 
 namespace detail {
@@ -105,6 +115,11 @@ inline int32_t invoke(const lg_call* call, lg_step* out) noexcept {
     c.input = {call->input ? call->input : "", call->input_length};
     c.state = {call->state ? call->state : "", call->state_length};
     c.responses = {call->responses ? call->responses : "", call->responses_length};
+    if (call->struct_size >= offsetof(lg_call, response_count) + sizeof(size_t) && call->response_list &&
+        call->response_count > 0) {
+      c.response_list = call->response_list;
+      c.response_count = call->response_count;
+    }
     Step step = definition_slot()->handle(c);
     out->kind = static_cast<uint32_t>(step.kind);
     out->json = host_copy(step.json, out->json_length);
@@ -159,6 +174,7 @@ inline const lg_plugin* make_plugin(const lg_host* host, const PluginDefinition&
   table.manifest = definition.manifest;
   table.invoke = &detail::invoke;
   table.shutdown = &detail::shutdown;
+  table.flags = definition.response_list ? LG_PLUGIN_RESPONSE_LIST : 0u;
   return &table;
 }
 
