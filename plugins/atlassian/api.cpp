@@ -2,7 +2,6 @@
 
 #include "errors.hpp"
 
-#include "charset.hpp"
 #include "json_input.hpp"
 #include "responses.hpp"
 
@@ -56,7 +55,7 @@ lagentry::Step run(const Operation& operation, const lagentry::Call& call) {
     const std::string& body = response.body;
     json::error_code ec;
     if (!body.empty()) answer.body = common::parse_upstream_json(body, ec);
-    if (ec) answer.body = common::valid_utf8(body);  // not JSON: keep the text for the error details
+    if (ec) answer.body = body;  // not JSON: keep the text (valid UTF-8: responses_of) for the error details
     if (auto failure = classify(answer.status, answer.body, response.error))
       return lagentry::Step::reply(failure_reply(*failure, answer.status, answer.body));
   }
