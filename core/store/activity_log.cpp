@@ -124,6 +124,7 @@ void ActivityLog::record(ActivityRecord record) {
 void ActivityLog::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
+  flush_wanted_ = true;
   wake_.notify_one();
   drained_.wait(lock, [&] { return written_ >= target || !writer_running_; });
 }
@@ -153,11 +154,18 @@ std::uint64_t ActivityLog::dropped() const {
   return dropped_;
 }
 
+// A part batch is written only when the interval passes, on flush() or on
+// stop(). Draining the queue after every batch wrote whatever had arrived
+// during the last commit: at 17,000 records a second that was 30 rows a
+// transaction, and PostgreSQL spent 30 us of CPU per request committing them.
 void ActivityLog::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || queue_.size() >= options_.batch_size; });
-    while (!queue_.empty()) {
+    const bool woken = wake_.wait_for(lock, options_.flush_interval, [&] {
+      return stopping_ || flush_wanted_ || queue_.size() >= options_.batch_size;
+    });
+    const bool drain = !woken || stopping_ || flush_wanted_;
+    while (queue_.size() >= options_.batch_size || (drain && !queue_.empty())) {
       std::deque<ActivityRecord> batch;
       while (!queue_.empty() && batch.size() < options_.batch_size) {
         batch.push_back(std::move(queue_.front()));
@@ -169,6 +177,8 @@ void ActivityLog::run() {
       lock.lock();
       written_ += count;  // counted even when the write failed, so flush() never hangs
     }
+    // A flush() that came during a write of full batches waits for the next turn.
+    if (drain) flush_wanted_ = false;
     if (stopping_) writer_running_ = false;
     drained_.notify_all();
     if (!writer_running_) return;

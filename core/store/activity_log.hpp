@@ -1,7 +1,8 @@
 // The activity log: one record per API action, written off the request path.
 //
 // record() only queues; a writer thread inserts queued records in batches,
-// one transaction per batch. stop() (called on graceful shutdown) writes
+// one transaction per batch: a full batch as soon as it is queued, a part
+// batch when the flush interval passes. stop() (called on graceful shutdown) writes
 // everything still queued before returning. Records never carry secrets.
 #pragma once
 
@@ -69,6 +70,7 @@ class ActivityLog {
   std::uint64_t written_ = 0;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
+  bool flush_wanted_ = false;  // flush() asks for a part batch now
   bool writer_running_ = true;
   struct Writer;
   std::unique_ptr<Writer> writer_state_;  // touched only by the writer thread

@@ -140,6 +140,26 @@ BOOST_AUTO_TEST_CASE(activity_log_batches_and_flushes_on_stop) {
   BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log WHERE item_count = 999 AND tenant_id = 't1'") == 1);
 }
 
+// Under load the writer commits full batches and leaves a part batch for the
+// interval: it used to drain the queue after every batch, committing whatever
+// had arrived meanwhile (about 30 rows a transaction at full load).
+BOOST_AUTO_TEST_CASE(activity_writes_full_batches_at_once_and_a_part_batch_only_later) {
+  TempDb tmp;
+  auto db = Database::open_sqlite(tmp.file);
+  migrate(*db);
+  ActivityLog log(*db, ActivityLog::Options{50, std::chrono::hours(1), 100000});
+  for (int i = 0; i < 120; ++i) log.record({0, "t1", "google", "gmail", "connector.list", "ok", 200, 1, i, ""});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (log.written() < 100 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time enough for a writer that drains
+  BOOST_TEST(log.written() == 100u);
+  BOOST_TEST(log.queued() == 20u);
+  log.flush();
+  BOOST_TEST(log.written() == 120u);
+  BOOST_TEST(count(*db, "SELECT COUNT(*) FROM activity_log") == 120);
+}
+
 BOOST_AUTO_TEST_CASE(activity_flush_waits_for_the_writer) {
   TempDb tmp;
   auto db = Database::open_sqlite(tmp.file);
