@@ -30,6 +30,15 @@ asio::awaitable<bool> refresh_once(oauth::OAuthEngine& engine, ConnectionContext
 }
 
 asio::awaitable<std::vector<UpstreamResponse>> RefreshingFetcher::fetch_all(std::vector<UpstreamRequest> requests) {
+  // A plugin route runs without a user when none is named (its operation may
+  // need no tokens). One that does need them is the caller's mistake, not a
+  // refused egress: it used to answer 502 "not one of the api_origins".
+  if (connection_.user_email.empty())
+    for (const auto& request : requests)
+      if (request.auth != "none")
+        throw ApiError(boost::beast::http::status::bad_request, "invalid_request",
+                       "user_email is required: this operation calls " + connection_.provider + " as a connected user",
+                       boost::json::object{{"in", "query"}, {"pointer", "/user_email"}, {"keyword", "required"}});
   for (auto& request : requests) {
     request.provider = connection_.provider;
     request.request_id = connection_.request_id;

@@ -132,6 +132,18 @@ BOOST_AUTO_TEST_CASE(plugin_routes_run_plugin_operations) {
              shared_host().log());
 }
 
+// A plugin route whose operation calls the provider as the user, asked
+// without user_email: 400 naming the parameter, as a connector route answers
+// (it was 502 plugin_error, "not one of the provider's api_origins").
+BOOST_AUTO_TEST_CASE(a_plugin_route_that_needs_a_user_says_so) {
+  HttpClient client(shared_host().port());
+  auto r = client.get("/api/v1/unified/gmail/labels");
+  BOOST_TEST(r.status == 400, r.body);
+  BOOST_TEST(r.error_code() == "invalid_request");
+  BOOST_TEST(r.body.find("user_email is required") != std::string::npos, r.body);
+  BOOST_TEST(r.json().at("error").at("details").at("pointer").as_string() == "/user_email");
+}
+
 BOOST_AUTO_TEST_CASE(plugin_fetches_go_through_the_host) {
   HttpClient client(shared_host().port());
   const std::string upstream = "http://127.0.0.1:" + std::to_string(shared_host().port()) + "/healthz";
