@@ -177,9 +177,10 @@ void ActivityLog::run() {
       lock.lock();
       written_ += count;  // counted even when the write failed, so flush() never hangs
     }
-    // A flush() that came during a write of full batches waits for the next turn.
+    // A flush() or stop() that came while full batches were written waits for
+    // the next turn, which drains: stopping here would lose the part batch.
     if (drain) flush_wanted_ = false;
-    if (stopping_) writer_running_ = false;
+    if (drain && stopping_) writer_running_ = false;
     drained_.notify_all();
     if (!writer_running_) return;
   }
