@@ -75,6 +75,52 @@ const lg_plugin* future_abi_entry(const lg_host*) {
   return &table;
 }
 
+// A C ABI plugin that takes its responses as a list (ABI 1.2) and replies
+// with what it was handed: "form" list or document, and per response
+// "status|hex(body)|error|name=value;..." (hex: the body's bytes, exactly).
+const lg_host* g_lister_host = nullptr;
+void set_text(char*& data, std::size_t& length, const std::string& text) {
+  data = static_cast<char*>(g_lister_host->alloc(text.size()));
+  std::memcpy(data, text.data(), text.size());
+  length = text.size();
+}
+std::string hex(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) out += {digits[c >> 4], digits[c & 15]};
+  return out;
+}
+int32_t lister_invoke(const lg_call* call, lg_step* out) {
+  if (!call->state) {
+    out->kind = LG_STEP_FETCH;
+    set_text(out->json, out->json_length,
+             R"({"requests":[{"method":"GET","url":"https://x.test/a"},{"method":"GET","url":"https://x.test/b"}]})");
+    set_text(out->state, out->state_length, "s");
+    return LG_OK;
+  }
+  std::string entries;
+  for (std::size_t i = 0; i < call->response_count; ++i) {
+    const lg_response& r = *call->response_list[i];
+    std::string entry = std::to_string(r.status) + "|" + hex({r.body.data, r.body.length}) + "|" +
+                        std::string(r.error.data, r.error.length) + "|";
+    for (std::size_t h = 0; h < r.header_count; ++h)
+      entry += std::string(r.headers[2 * h].data, r.headers[2 * h].length) + "=" +
+               std::string(r.headers[2 * h + 1].data, r.headers[2 * h + 1].length) + ";";
+    entries += (entries.empty() ? "\"" : ",\"") + entry + "\"";
+  }
+  const std::string form = call->response_list ? "list" : "document";
+  out->kind = LG_STEP_REPLY;
+  set_text(out->json, out->json_length,
+           R"({"status":200,"body":{"form":")" + form + R"(","entries":[)" + entries + "]}}");
+  return LG_OK;
+}
+const lg_plugin* lister_entry(const lg_host* host) {
+  g_lister_host = host;
+  static lg_plugin table{sizeof(lg_plugin), LG_ABI_VERSION, "lister", "1.0.0", R"({"api_origins":[]})",
+                         lister_invoke, nullptr, LG_PLUGIN_RESPONSE_LIST};
+  return &table;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(new_plugin_template)
@@ -146,6 +192,49 @@ BOOST_AUTO_TEST_CASE(stops_a_plugin_that_keeps_fetching_and_refuses_another_abi)
   } catch (const std::runtime_error& e) {
     BOOST_TEST(std::string(e.what()).find("plugin ABI 2.0, host ABI 1.2") != std::string::npos, e.what());
   }
+}
+
+// A plugin that sets LG_PLUGIN_RESPONSE_LIST gets the responder's entries as
+// lg_responses, bodies as bytes; with Delivery::document it gets the document,
+// as from a 1.1 host. The list form used to be untestable with the fake host.
+BOOST_AUTO_TEST_CASE(hands_a_plugin_that_asks_its_responses_as_a_list) {
+  using namespace lagentry::testing;
+  FakeHost host(lister_entry);
+  BOOST_TEST(host.delivers_list());
+  const std::string body = "a\"b\\\n\xff";  // escaped in the document; one byte that is not UTF-8
+  const auto responder = [&](const std::string&) {
+    return responses({response(200, body, {{"content-type", "text/plain"}, {"etag", "x1"}}), transport_error("timed out")});
+  };
+  auto listed = host.run("lister.go", make_input(), responder);
+  BOOST_REQUIRE_MESSAGE(listed.ok(), listed.json);
+  BOOST_TEST(listed.responses_as_list);
+  auto reply = boost::json::parse(listed.json).at("body");
+  BOOST_TEST(reply.at("form").as_string() == "list");
+  BOOST_REQUIRE(reply.at("entries").as_array().size() == 2u);
+  BOOST_TEST(reply.at("entries").at(0).as_string() == "200|" + hex(body) + "||content-type=text/plain;etag=x1;");
+  BOOST_TEST(reply.at("entries").at(1).as_string() == "0||timed out|");
+
+  // Written by hand: \u escapes (a surrogate pair too) are UTF-8, other members skipped.
+  auto unicode = host.run("lister.go", make_input(), [](const std::string&) {
+    return std::string(R"([{"status":201,"extra":[1,{"x":null},-2.5e3],"headers":{},"body":"\u00e9\ud83d\ude00\/"}])");
+  });
+  BOOST_REQUIRE_MESSAGE(unicode.ok(), unicode.json);
+  BOOST_TEST(boost::json::parse(unicode.json).at("body").at("entries").at(0).as_string() ==
+             "201|" + hex("\xc3\xa9\xf0\x9f\x98\x80/") + "||");
+
+  // Not the host's shape: the run stops and says why.
+  for (const char* wrong : {R"([{"status":"200"}])", "[]", R"([{"body":"\ud800"}])", R"({"status":200})", "[{}] x"}) {
+    auto refused = host.run("lister.go", make_input(), [&](const std::string&) { return std::string(wrong); });
+    BOOST_TEST(refused.code == LG_ERR_INTERNAL, wrong);
+    BOOST_TEST(refused.json.find("not a JSON array of responses") != std::string::npos, refused.json);
+  }
+
+  host.set_delivery(Delivery::document);
+  BOOST_TEST(!host.delivers_list());
+  auto document = host.run("lister.go", make_input(), responder);
+  BOOST_REQUIRE_MESSAGE(document.ok(), document.json);
+  BOOST_TEST(!document.responses_as_list);
+  BOOST_TEST(boost::json::parse(document.json).at("body").at("form").as_string() == "document");
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // fake_host

@@ -27,6 +27,12 @@
 // The host's egress rules (https to api_origins, no dot segments) are not
 // applied here: the responder sees the requests exactly as the plugin built them.
 //
+// Responses reach the plugin as a 1.2 host hands them: as lg_call.response_list
+// to a plugin that sets LG_PLUGIN_RESPONSE_LIST (plugin.hpp: .response_list =
+// true), the responder's entries decoded into it; as the JSON document to any
+// other. set_delivery(Delivery::document) hands every plugin the document, as
+// a 1.1 host does: a plugin that takes a list must handle both.
+//
 // Ownership, mirroring the real host (docs/plugin-abi.md):
 //  * The lg_host table is owned by the FakeHost and lives exactly as long as
 //    it; a FakeHost can be neither copied nor moved, so the pointer the plugin
@@ -90,6 +96,8 @@ struct Result {
   std::vector<std::string> fetches;
   // Log lines written during this run.
   std::vector<LogLine> logs;
+  // Whether the responses went to the plugin as lg_call.response_list.
+  bool responses_as_list = false;
 
   bool ok() const noexcept { return code == LG_OK && status >= 200 && status < 300; }
 };
@@ -219,6 +227,253 @@ inline void scan_reply(std::string_view json, int& status, bool& has_error) {
   }
 }
 
+// One entry of a responses document, decoded: what lg_response points into.
+struct DecodedResponse {
+  int status = 0;
+  std::vector<std::string> headers;  // name, value, name, value, ...
+  std::string body;
+  std::string error;
+};
+
+// Reads a responses document ([{"status":..,"headers":{..},"body":"..",
+// "error":".."}, ...]) the way the host's JSON parser would, for the list a
+// plugin gets; a small reader so this header needs no JSON library. Unknown
+// members are skipped; false for anything that is not such an array.
+class ResponsesReader {
+ public:
+  explicit ResponsesReader(std::string_view text) : s_(text) {}
+
+  bool read(std::vector<DecodedResponse>& out) {
+    space();
+    if (!take('[')) return false;
+    space();
+    if (!take(']')) {
+      do {
+        DecodedResponse r;
+        space();
+        if (!response(r)) return false;
+        out.push_back(std::move(r));
+        space();
+      } while (take(','));
+      if (!take(']')) return false;
+    }
+    space();
+    return i_ == s_.size();
+  }
+
+ private:
+  void space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  bool take(char c) {
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  bool literal(std::string_view word) {
+    if (s_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+  bool hex4(unsigned& out) {
+    if (i_ + 4 > s_.size()) return false;
+    out = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = s_[i_++];
+      out <<= 4;
+      if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') out |= static_cast<unsigned>(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  }
+  static void utf8(unsigned cp, std::string& out) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  bool string(std::string& out) {
+    if (!take('"')) return false;
+    while (i_ < s_.size()) {
+      const char c = s_[i_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      switch (s_[i_++]) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          unsigned cp = 0;
+          if (!hex4(cp) || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a surrogate pair, or invalid
+            unsigned low = 0;
+            if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          }
+          utf8(cp, out);
+          break;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+  bool number(long long* out) {
+    const std::size_t start = i_;
+    take('-');
+    long long value = 0;
+    bool digits = false;
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+      if (value < 1000000000) value = value * 10 + (s_[i_] - '0');
+      ++i_;
+      digits = true;
+    }
+    if (!digits) return false;
+    bool integral = true;
+    if (take('.')) integral = false;
+    while (i_ < s_.size() && ((s_[i_] >= '0' && s_[i_] <= '9') || s_[i_] == 'e' || s_[i_] == 'E' ||
+                              s_[i_] == '+' || s_[i_] == '-')) {
+      integral = false;
+      ++i_;
+    }
+    if (out) {
+      if (!integral) return false;
+      *out = s_[start] == '-' ? -value : value;
+    }
+    return true;
+  }
+  bool skip(int depth = 0) {
+    if (depth > 64) return false;
+    space();
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    std::string ignored;
+    if (c == '"') return string(ignored);
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++i_;
+      space();
+      if (take(close)) return true;
+      do {
+        space();
+        if (c == '{') {
+          ignored.clear();
+          if (!string(ignored)) return false;
+          space();
+          if (!take(':')) return false;
+        }
+        if (!skip(depth + 1)) return false;
+        space();
+      } while (take(','));
+      return take(close);
+    }
+    if (literal("true") || literal("false") || literal("null")) return true;
+    return number(nullptr);
+  }
+  bool headers(std::vector<std::string>& out) {
+    if (!take('{')) return false;
+    space();
+    if (take('}')) return true;
+    do {
+      std::string name, value;
+      space();
+      if (!string(name)) return false;
+      space();
+      if (!take(':')) return false;
+      space();
+      if (!string(value)) return false;
+      out.push_back(std::move(name));
+      out.push_back(std::move(value));
+      space();
+    } while (take(','));
+    return take('}');
+  }
+  bool response(DecodedResponse& r) {
+    if (!take('{')) return false;
+    space();
+    if (take('}')) return true;
+    do {
+      std::string key;
+      space();
+      if (!string(key)) return false;
+      space();
+      if (!take(':')) return false;
+      space();
+      long long status = 0;
+      bool ok = true;
+      if (key == "status") {
+        ok = number(&status) && status >= 0 && status <= 999;
+        r.status = static_cast<int>(status);
+      } else if (key == "headers") {
+        ok = headers(r.headers);
+      } else if (key == "body") {
+        ok = string(r.body);
+      } else if (key == "error") {
+        ok = string(r.error);
+      } else {
+        ok = skip();
+      }
+      if (!ok) return false;
+      space();
+    } while (take(','));
+    return take('}');
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+// The borrowed lg_response structs (and their header arrays) for `decoded`,
+// which must outlive them.
+struct ResponseList {
+  explicit ResponseList(const std::vector<DecodedResponse>& decoded) {
+    headers.resize(decoded.size());
+    responses.resize(decoded.size());
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+      for (const auto& text : decoded[i].headers) headers[i].push_back({text.data(), text.size()});
+      lg_response& r = responses[i];
+      r.struct_size = sizeof(lg_response);
+      r.status = decoded[i].status;
+      r.body = {decoded[i].body.data(), decoded[i].body.size()};
+      r.error = {decoded[i].error.data(), decoded[i].error.size()};
+      r.headers = headers[i].data();
+      r.header_count = headers[i].size() / 2;
+    }
+    for (const auto& r : responses) pointers.push_back(&r);
+  }
+  ResponseList(const ResponseList&) = delete;
+  ResponseList& operator=(const ResponseList&) = delete;
+
+  std::vector<std::vector<lg_bytes>> headers;
+  std::vector<lg_response> responses;
+  std::vector<const lg_response*> pointers;
+};
+
 inline bool valid_id(const char* id) {
   if (!id) return false;
   std::string_view s(id);
@@ -228,6 +483,11 @@ inline bool valid_id(const char* id) {
   return true;
 }
 }  // namespace detail
+
+// How FakeHost hands a plugin its responses: as_host, like a 1.2 host (a list
+// to a plugin that sets LG_PLUGIN_RESPONSE_LIST, the document to others);
+// document, always the JSON document, like a 1.1 host.
+enum class Delivery { as_host, document };
 
 class FakeHost {
  public:
@@ -277,6 +537,14 @@ class FakeHost {
   // The table handed to the plugin (e.g. to call a C ABI plugin's invoke by hand).
   const lg_host* host_table() const noexcept { return &host_; }
 
+  void set_delivery(Delivery delivery) noexcept { delivery_ = delivery; }
+  // Whether run() hands this plugin its responses as lg_call.response_list.
+  bool delivers_list() const noexcept {
+    return delivery_ == Delivery::as_host &&
+           plugin_->struct_size >= offsetof(lg_plugin, flags) + sizeof(plugin_->flags) &&
+           (plugin_->flags & LG_PLUGIN_RESPONSE_LIST) != 0;
+  }
+
   // Every line logged since construction (or clear_logs), copied.
   std::vector<LogLine> logs() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -297,6 +565,8 @@ class FakeHost {
     Result result;
     std::size_t first_log = log_count();
     std::string state, responses_json;
+    std::vector<detail::DecodedResponse> decoded;
+    std::optional<detail::ResponseList> list;
     bool first = true;
     for (int step = 0; step < kMaxSteps; ++step) {
       lg_call call{};
@@ -308,8 +578,13 @@ class FakeHost {
       if (!first) {
         call.state = state.data();
         call.state_length = state.size();
-        call.responses = responses_json.data();
-        call.responses_length = responses_json.size();
+        if (list) {
+          call.response_list = list->pointers.data();
+          call.response_count = list->pointers.size();
+        } else {
+          call.responses = responses_json.data();
+          call.responses_length = responses_json.size();
+        }
       }
       lg_step out{};
       out.struct_size = sizeof(lg_step);
@@ -339,6 +614,14 @@ class FakeHost {
         throw std::logic_error("FakeHost: " + std::string(operation) +
                                " asked for a fetch but run() was given no responder: " + json);
       responses_json = responder(json);
+      list.reset();
+      decoded.clear();
+      if (delivers_list()) {
+        if (!detail::ResponsesReader(responses_json).read(decoded) || decoded.empty())
+          return stop(result, first_log, "the responder's answer is not a JSON array of responses: " + responses_json);
+        list.emplace(decoded);
+        result.responses_as_list = true;
+      }
       state = std::move(next_state);
       first = false;
     }
@@ -398,6 +681,7 @@ class FakeHost {
 
   lg_host host_{};
   const lg_plugin* plugin_ = nullptr;
+  Delivery delivery_ = Delivery::as_host;
   mutable std::mutex mutex_;
   std::vector<LogLine> logs_;
 };
