@@ -74,7 +74,14 @@ Target target_of(const boost::urls::url_view& u) {
   return t;
 }
 
+// Beast reads into what the buffer can hold, at least 512 bytes: an empty
+// 512-byte buffer took a typical 1-2 KB response in 512-byte reads, each a
+// system call and a trip through the event loop. The buffer keeps its
+// capacity for the connection's life.
+constexpr std::size_t kReadBufferBytes = 16 * 1024;
+
 struct Connection {
+  Connection() { buffer.reserve(kReadBufferBytes); }
   std::unique_ptr<tcp::socket> plain;
   std::unique_ptr<beast::ssl_stream<tcp::socket>> secure;
   std::optional<SocketDeadline> deadline;  // on lowest(), once the stream exists; destroyed first

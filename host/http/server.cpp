@@ -36,6 +36,7 @@ using asio::use_awaitable;
 namespace {
 constexpr std::string_view kLog = "http";
 constexpr std::string_view kServerName = "lagentry-host/" LAGENTRY_VERSION;
+constexpr std::size_t kReadBufferBytes = 4 * 1024;
 
 // One connection. Lives in a shared_ptr held by its coroutine; the server
 // keeps a weak reference to close it when draining.
@@ -232,6 +233,9 @@ asio::awaitable<void> stream_events(Server::State& server, Connection& c, const 
 
 asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c) {
   beast::flat_buffer buffer;
+  // Beast reads what the buffer can hold (at least 512 bytes): room for a
+  // typical request's head in one read, not one read per 512 bytes.
+  buffer.reserve(kReadBufferBytes);
   bool first = true;
   for (;;) {
     c->idle = true;
