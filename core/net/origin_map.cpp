@@ -3,6 +3,7 @@
 #include "core/net/upstream_url.hpp"
 
 #include <stdexcept>
+#include <unordered_map>
 
 namespace lagentry::net {
 namespace {
@@ -21,6 +22,20 @@ std::string with_host(std::string base, std::string_view host) {
 bool under(std::string_view path, std::string_view base) {
   if (base.empty() || base == "/") return true;
   return path == base || (path.starts_with(base) && path.size() > base.size() && path[base.size()] == '/');
+}
+// The normalised path of a base URL with its host filled in, or nullopt
+// when it is not one. A pure function of `base`, remembered per thread: it
+// was a third URL normalisation on every mapped request, for the same few
+// bases.
+std::optional<std::string> normalised_base_path(const std::string& base) {
+  thread_local std::unordered_map<std::string, std::optional<std::string>> memo;
+  if (auto found = memo.find(base); found != memo.end()) return found->second;
+  std::optional<std::string> path;
+  auto normal = normalise_upstream_url(base);
+  if (auto* url = std::get_if<UpstreamUrl>(&normal)) path = std::string(url->url.encoded_path());
+  if (memo.size() >= 256) memo.clear();  // a bound: hosts come from what plugins fetch
+  memo.emplace(base, path);
+  return path;
 }
 }  // namespace
 
@@ -66,9 +81,9 @@ std::optional<UpstreamUrl> OriginMap::map(UpstreamUrl url) const {
   // the base, normalised the same way (a base path written with "%7e" is
   // "~" in what is sent).
   auto sent = normalise_upstream_url(mapped);
-  auto base_url = normalise_upstream_url(base);
-  if (!std::holds_alternative<UpstreamUrl>(sent) || !std::holds_alternative<UpstreamUrl>(base_url) ||
-      !under(std::get<UpstreamUrl>(sent).url.encoded_path(), std::get<UpstreamUrl>(base_url).url.encoded_path()))
+  const std::optional<std::string> base_path = normalised_base_path(base);
+  if (!std::holds_alternative<UpstreamUrl>(sent) || !base_path ||
+      !under(std::get<UpstreamUrl>(sent).url.encoded_path(), *base_path))
     return std::nullopt;
   return std::get<UpstreamUrl>(std::move(sent));
 }

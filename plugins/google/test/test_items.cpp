@@ -1,6 +1,7 @@
 // Items built from Google's real wire formats, and Google errors mapped to
 // the unified error model (docs/connectors.md).
 #include "calendar.hpp"
+#include "charset.hpp"
 #include "drive.hpp"
 #include "gmail.hpp"
 
@@ -99,6 +100,25 @@ BOOST_AUTO_TEST_CASE(gmail_text_body_is_utf8_whatever_the_part_charset) {
   json::error_code ec;
   json::parse(reply, ec);
   BOOST_TEST(!ec);
+}
+
+// The eight-bytes-at-a-time ASCII scan hands every byte that is not ASCII to
+// the decoder, wherever it falls in a word or in the tail.
+BOOST_AUTO_TEST_CASE(utf8_check_finds_a_bad_byte_anywhere_after_ascii) {
+  using lagentry::plugin_common::is_utf8;
+  const std::string ascii(21, 'a');
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    const std::string before = ascii.substr(0, at), after = ascii.substr(at);
+    BOOST_TEST(is_utf8(before + "\xC3\xA9" + after));           // é
+    BOOST_TEST(is_utf8(before + "\xF0\x9F\x98\x80" + after));  // U+1F600
+    BOOST_TEST(!is_utf8(before + "\xE9" + after));               // Latin-1 é
+    BOOST_TEST(!is_utf8(before + "\xC3" + after));               // cut short by ASCII
+    BOOST_TEST(!is_utf8(before + "\xC0\xAF" + after));          // overlong '/'
+    BOOST_TEST(!is_utf8(before + "\xED\xA0\x80" + after));      // a surrogate
+  }
+  BOOST_TEST(is_utf8(ascii));
+  BOOST_TEST(is_utf8(""));
+  BOOST_TEST(!is_utf8(ascii + "\xE2\x82"));  // cut short by the end
 }
 
 // Regression: an upstream 1e999 became a double infinity that Boost.JSON
