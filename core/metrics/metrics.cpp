@@ -23,6 +23,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   oauth_ = &prometheus::BuildCounter().Name("lagentry_oauth_events_total").Help("Connects, refreshes and revocations by provider and outcome").Register(r);
   reloads_ = &prometheus::BuildCounter().Name("lagentry_plugin_reloads_total").Help("Rescans of the plugin folder").Register(r).Add({});
   refusals_ = &prometheus::BuildCounter().Name("lagentry_plugin_refusals_total").Help("Plugin files a reload refused").Register(r).Add({});
+  connection_moves_ = &prometheus::BuildCounter().Name("lagentry_connection_moves_total").Help("Client connections moved to another I/O thread between requests (a light load packed, a heavy one spread)").Register(r).Add({});
   plugins_loaded_ = &prometheus::BuildGauge().Name("lagentry_plugins_loaded").Help("Plugins serving now").Register(r).Add({});
   activity_queue_ = &prometheus::BuildGauge().Name("lagentry_activity_queue_depth").Help("Activity records waiting to be written").Register(r).Add({});
   connections_ = &prometheus::BuildGauge().Name("lagentry_connections").Help("Connections by provider and status").Register(r);

@@ -38,6 +38,8 @@ class Metrics {
   void oauth_event(const std::string& provider, const std::string& action, const std::string& status);
   // A reload of the plugin folder and what it did.
   void reload(int loaded, int refused);
+  // A client connection moved to another I/O thread between two requests.
+  void connection_moved() { connection_moves_->Increment(); }
 
   // Set just before rendering.
   prometheus::Gauge& plugins_loaded() { return *plugins_loaded_; }
@@ -62,6 +64,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* oauth_;
   prometheus::Counter* reloads_;
   prometheus::Counter* refusals_;
+  prometheus::Counter* connection_moves_;
   prometheus::Gauge* plugins_loaded_;
   prometheus::Gauge* activity_queue_;
   prometheus::Family<prometheus::Gauge>* connections_;

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <mutex>
 #include <random>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace lagentry::host {
@@ -231,12 +232,49 @@ asio::awaitable<void> stream_events(Server::State& server, Connection& c, const 
   co_await stream(sink);
 }
 
-asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c) {
-  beast::flat_buffer buffer;
-  // Beast reads what the buffer can hold (at least 512 bytes): room for a
-  // typical request's head in one read, not one read per 512 bytes.
-  buffer.reserve(kReadBufferBytes);
-  bool first = true;
+void spawn_serve(const std::shared_ptr<Server::State>& server, std::shared_ptr<Connection> connection,
+                 beast::flat_buffer buffer, bool first);
+
+// A request in progress on a shard, for its load (io_shards.hpp).
+class InFlight {
+ public:
+  InFlight(IoShards& shards, std::size_t shard) : shards_(shards), shard_(shard) { shards_.request_started(shard_); }
+  ~InFlight() { shards_.request_finished(shard_); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  IoShards& shards_;
+  std::size_t shard_;
+};
+
+// Moves a connection to another shard between two requests: its descriptor
+// and what was read past the last request (a pipelined one) go to a new
+// serve() there, and the socket here is released, not closed. False when
+// it stays where it is.
+bool hand_over(const std::shared_ptr<Server::State>& server, Connection& c, beast::flat_buffer& buffer,
+               std::size_t target) {
+  beast::error_code ec;
+  const tcp::endpoint local = c.socket.local_endpoint(ec);
+  if (ec) return false;
+  const auto handle = c.socket.release(ec);
+  if (ec) return false;
+  tcp::socket moved(server->shards.executor(target));
+  moved.assign(local.protocol(), handle, ec);
+  if (ec) {
+    ::close(handle);  // lost, as if the client had gone
+    return true;
+  }
+  metrics::global().connection_moved();
+  spawn_serve(server, std::make_shared<Connection>(std::move(moved)), std::move(buffer), false);
+  return true;
+}
+
+// `buffer` holds what was read and not yet parsed; `first`, whether no
+// request has come yet (the first waits read_timeout, later ones idle_timeout).
+asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_ptr<Connection> c,
+                            beast::flat_buffer buffer, bool first) {
+  const std::size_t shard = server->shards.index_of(c->socket.get_executor());
   for (;;) {
     c->idle = true;
     if (server->draining) break;
@@ -285,6 +323,7 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
       trace.route = "(preflight)";
       response = preflight(request, server->cors);
     } else {
+      const InFlight in_flight(server->shards, shard);
       Response answer = co_await server->router.dispatch(request, c->client_address, trace);
       response = std::move(answer);
     }
@@ -316,6 +355,8 @@ asio::awaitable<void> serve(std::shared_ptr<Server::State> server, std::shared_p
         log::info("access", message, {{"tenant", tenant}, {"request_id", trace.request_id}});
     }
     if (!keep_alive || c->deadline.expired()) break;  // expired: the client stopped reading the response
+    if (const auto target = server->shards.take_move(shard); target && *target != shard && !server->draining)
+      if (hand_over(server, *c, buffer, *target)) co_return;
   }
   beast::error_code ignored;
   c->socket.shutdown(tcp::socket::shutdown_send, ignored);
@@ -361,20 +402,30 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> server) {
       socket.close(ignored);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    server->add(connection);
-    auto executor = connection->socket.get_executor();
-    asio::co_spawn(executor, serve(server, connection), [server, raw = connection.get()](std::exception_ptr e) {
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          log::error(kLog, std::string("connection failed: ") + ex.what());
-        }
-      }
-      server->remove(raw);
-    });
+    beast::flat_buffer buffer;
+    // Beast reads what the buffer can hold (at least 512 bytes): room for a
+    // typical request's head in one read, not one read per 512 bytes.
+    buffer.reserve(kReadBufferBytes);
+    spawn_serve(server, std::make_shared<Connection>(std::move(socket)), std::move(buffer), true);
   }
+}
+
+void spawn_serve(const std::shared_ptr<Server::State>& server, std::shared_ptr<Connection> connection,
+                 beast::flat_buffer buffer, bool first) {
+  server->add(connection);
+  auto executor = connection->socket.get_executor();
+  Connection* raw = connection.get();
+  asio::co_spawn(executor, serve(server, std::move(connection), std::move(buffer), first),
+                 [server, raw](std::exception_ptr e) {
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       log::error(kLog, std::string("connection failed: ") + ex.what());
+                     }
+                   }
+                   server->remove(raw);
+                 });
 }
 
 }  // namespace

@@ -3,6 +3,11 @@
 // the activity log.
 #include "tests/support/oauth_flow.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <soci/soci.h>
@@ -100,6 +105,58 @@ BOOST_AUTO_TEST_CASE(every_io_thread_serves_proxied_calls_and_drains) {
   int calls = 0;
   sql << "SELECT COUNT(*) FROM activity_log WHERE action = 'probe-labels.list' AND status = 'ok'", soci::into(calls);
   BOOST_TEST(calls == kClients * kCalls);
+}
+
+// A light load is packed onto one I/O thread (host/http/shard_balance.hpp):
+// two keep-alive clients, one request each at a time, start on two threads
+// and end up on one, moved between requests. Every request is sent as a
+// pipelined pair, so a move happens with the second request already read
+// into the buffer the new thread takes over: both are answered, in order.
+BOOST_AUTO_TEST_CASE(a_light_load_moves_onto_one_io_thread_and_pipelined_requests_follow) {
+  namespace beast = boost::beast;
+  namespace bhttp = beast::http;
+  using tcp = boost::asio::ip::tcp;
+  SandboxProcess sandbox;
+  HostOptions options = probe_host(sandbox);
+  options.environment["LAGENTRY_THREADS"] = "2";
+  HostProcess host(options);
+  connect(host, sandbox, "probe");
+
+  boost::asio::io_context io;
+  struct Client {
+    tcp::socket socket;
+    beast::flat_buffer buffer;
+  };
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(std::make_unique<Client>(Client{tcp::socket(io), {}}));
+    clients.back()->socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), host.port()));
+  }
+  const std::string one = "GET " + kLabels + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                          kTestApiKey + "\r\n\r\n";
+  auto moves = [&] {
+    HttpClient api(host.port());
+    const std::string text = api.get("/metrics").body;
+    const auto at = text.find("\nlagentry_connection_moves_total ");
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + 33));
+  };
+  int answered = 0, pairs = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Light: the clients take turns, so at most one request is in flight.
+  while (std::chrono::steady_clock::now() < until && (pairs < 40 || moves() < 1)) {
+    for (auto& client : clients) {
+      boost::asio::write(client->socket, boost::asio::buffer(one + one));
+      for (int i = 0; i < 2; ++i) {
+        bhttp::response<bhttp::string_body> response;
+        bhttp::read(client->socket, client->buffer, response);
+        if (response.result_int() == 200 && response.body().find("\"items\"") != std::string::npos) ++answered;
+      }
+    }
+    ++pairs;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST(answered == pairs * 4);
+  BOOST_TEST(moves() >= 1);
 }
 
 BOOST_AUTO_TEST_CASE(requests_are_validated_before_any_upstream_call) {
