@@ -8,7 +8,8 @@
 // Expiry closes the socket, so a pending operation completes with
 // operation_aborted (or bad_descriptor); expired() tells that apart from a
 // peer's reset. Use it from the socket's own thread (the host runs one event
-// loop per I/O thread, so a connection never leaves its thread).
+// loop per I/O thread; a connection that moves to another between requests
+// gets a new deadline there).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
