@@ -5,7 +5,7 @@
 // packed onto the lowest shards: on one thread two connections' requests
 // interleave, where on two threads each request put its thread to sleep
 // and woke it twice. At 2 connections that was a quarter of the host's CPU
-// per request and 0.05 ms of its added p50 (docs/performance.md). A shard
+// per request and 0.03-0.05 ms of its added p50 (docs/performance.md). A shard
 // with many requests in flight or near a full core hands connections to a
 // lighter one. The two rules cannot undo each other: what a spread leaves
 // behind is above the packing limits, what a pack makes is below the

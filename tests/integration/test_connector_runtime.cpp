@@ -3,7 +3,6 @@
 // the activity log.
 #include "tests/support/oauth_flow.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -137,8 +136,9 @@ BOOST_AUTO_TEST_CASE(a_light_load_moves_onto_one_io_thread_and_pipelined_request
   auto moves = [&] {
     HttpClient api(host.port());
     const std::string text = api.get("/metrics").body;
-    const auto at = text.find("\nlagentry_connection_moves_total ");
-    return at == std::string::npos ? -1 : std::stoi(text.substr(at + 33));
+    const std::string_view line = "\nlagentry_connection_moves_total ";
+    const auto at = text.find(line);
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + line.size()));
   };
   int answered = 0, pairs = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
